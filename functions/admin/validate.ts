@@ -1,0 +1,24 @@
+// zod validation for admin routes: failures become a 400 with per-field reasons (CONTRACT.md §3).
+import { zValidator } from '@hono/zod-validator';
+import type { ZodError, ZodSchema } from 'zod';
+import { ValidationError } from '../shared/errors.js';
+
+export function fieldsOf(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[key] = 'unknown field';
+      continue;
+    }
+    const path = issue.path.length > 0 ? issue.path.join('.') : '_';
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+/** JSON body validator; the parsed value is `c.req.valid('json')`. */
+export function jsonBody<T extends ZodSchema>(schema: T) {
+  return zValidator('json', schema, (result) => {
+    if (!result.success) throw new ValidationError('invalid request body', fieldsOf(result.error as ZodError));
+  });
+}

@@ -1,0 +1,80 @@
+// Starts the whole gateway in one process: embedded store (or DYNAMODB_ENDPOINT), table bootstrap,
+// admin API + proxy + dashboard on one node-server. Used by `npm start` and by system tests.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { HubConfig } from '../shared/config.js';
+import { createDb } from '../shared/db/client.js';
+import { ensureTable } from '../shared/db/bootstrap.js';
+import { createKeyAuthenticator } from '../shared/auth/authenticate-key.js';
+import { createLogger, type HubLogger } from '../shared/logger.js';
+import { createServices, type Services } from '../shared/services.js';
+import { resolveAdminToken, type ResolvedAdminToken } from './admin-token.js';
+import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
+import { createHubApp } from './hub-app.js';
+import { startTtlSweeper } from './ttl-sweeper.js';
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  adminToken: ResolvedAdminToken;
+  services: Services;
+  storeEndpoint: string;
+  /** Stop accepting, finish in-flight work, flush and close the store. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: HubConfig;
+  logger?: HubLogger;
+  /** Keep the embedded store in memory instead of under DATA_DIR (tests). */
+  inMemory?: boolean;
+  now?: () => number;
+  random?: () => number;
+  projectRoot?: string;
+}
+
+export async function startHub(options: StartOptions): Promise<RunningHub> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const projectRoot = options.projectRoot ?? process.cwd();
+
+  let store: EmbeddedStore | null = null;
+  if (!config.dynamodbEndpoint) store = await startEmbeddedStore(options.inMemory ? null : resolve(config.dataDir));
+  const endpoint = config.dynamodbEndpoint ?? store!.endpoint;
+  const db = createDb({ tableName: config.tableName, region: config.region, endpoint });
+  await ensureTable(db);
+
+  const adminToken = resolveAdminToken(config.adminToken, resolve(config.dataDir));
+  const services = createServices({ config, db, logger, now: options.now, random: options.random });
+  const keyAuthenticator = createKeyAuthenticator(services, 3000);
+  const app = createHubApp(services, {
+    adminToken: adminToken.token,
+    keyAuthenticator,
+    frontendDir: resolve(projectRoot, 'frontend', 'dist'),
+  });
+  const stopSweeper = store ? startTtlSweeper(db, 60_000, (err) => logger.warn('ttl sweep failed', { error: err })) : () => {};
+
+  const server: ServerType = await new Promise((ready) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    adminToken,
+    services,
+    storeEndpoint: endpoint,
+    stop() {
+      stopping ??= (async () => {
+        stopSweeper();
+        await new Promise<void>((done) => server.close(() => done()));
+        if (store) await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Identifier and secret generation.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A short random id with a type prefix, e.g. `usr_3kq9...`. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+/** A request id that sorts by time: base36 ms timestamp + random suffix. */
+export function newRequestId(nowMs = Date.now()): string {
+  return `req_${nowMs.toString(36).padStart(9, '0')}${randomBytes(8).toString('base64url')}`;
+}
+
+/** A client key secret: `sk-` + 40 URL-safe characters (240 bits). */
+export function newClientSecret(): string {
+  return `sk-${randomBytes(30).toString('base64url')}`;
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Constant-time string comparison (compares digests so lengths never leak). */
+export function safeEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest();
+  const db = createHash('sha256').update(b).digest();
+  return timingSafeEqual(da, db) && a.length === b.length;
+}
+
+export const CLIENT_KEY_PATTERN = /^sk-[A-Za-z0-9_-]{32,}$/;

@@ -1,0 +1,40 @@
+// The dependency container: repositories and domain services built once per process and passed to
+// the apps (`createProxyApp(services)`, `createAdminApp(services)`), so tests run the real code on a
+// real embedded store without module mocking.
+import type { HubConfig } from './config.js';
+import type { Db } from './db/client.js';
+import { createApiKeysRepo } from './db/repos/api-keys.js';
+import { createCircuitsRepo } from './db/repos/circuits.js';
+import { createPricesRepo } from './db/repos/prices.js';
+import { createProvidersRepo } from './db/repos/providers.js';
+import { createUsersRepo } from './db/repos/users.js';
+import type { HubLogger } from './logger.js';
+
+export interface ServicesOptions {
+  config: HubConfig;
+  db: Db;
+  logger: HubLogger;
+  /** Injected clock (epoch ms) for window and TTL tests. */
+  now?: () => number;
+  /** Injected randomness for weighted routing tests. */
+  random?: () => number;
+}
+
+export function createServices(options: ServicesOptions) {
+  const now = options.now ?? Date.now;
+  const { db } = options;
+  return {
+    config: options.config,
+    db,
+    logger: options.logger,
+    now,
+    random: options.random ?? Math.random,
+    users: createUsersRepo(db, now),
+    apiKeys: createApiKeysRepo(db, now),
+    providers: createProvidersRepo(db, now),
+    prices: createPricesRepo(db),
+    circuits: createCircuitsRepo(db),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
