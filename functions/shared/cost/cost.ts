@@ -143,6 +143,7 @@ function toUsd(nanos: bigint): number {
   return Number(nanos) / NANOS_PER_USD;
 }
 
+/** Cost of one request per CONTRACT.md §4; a null price or an invalid rate gives a null cost and a warning, never 0. */
 export function costOf(usage: Usage, price: Price | null, multiplier: number): CostResult {
   if (price === null) return noCost('no price for model; cost not recorded');
   if (!Number.isFinite(multiplier) || multiplier < 0) return noCost(`invalid cost multiplier ${multiplier}`);
