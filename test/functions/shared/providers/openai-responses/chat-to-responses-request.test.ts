@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../../../functions/shared/errors.js';
 import { TranslationError, chatRequestToResponses } from '../../../../../functions/shared/providers/openai-responses/chat-to-responses-request.js';
 import { fixtureText } from './chunked-replay.js';
 
@@ -173,6 +174,10 @@ describe('chatRequestToResponses', () => {
       const error = rejection({ model: 'm', messages: [user], ...fields });
       expect(error).toMatchObject({ status: 400, code: 'invalid_request_error', param });
       expect(error.message).toContain(says);
+    });
+
+    it('raises a GatewayError, so the proxy renders it as an OpenAI 400', () => {
+      expect(rejection({ model: 'm', messages: [user], n: 3 })).toBeInstanceOf(GatewayError);
     });
   });
 
