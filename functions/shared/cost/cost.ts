@@ -89,9 +89,11 @@ function resolveRates(price: Price, longContext: boolean): Rates {
     cr: rateUnits(price.cacheReadAbove200kPerMTokUsd, 'cacheReadAbove200kPerMTokUsd'),
   };
   if (!longContext) return withCacheFallbacks(input, output, cw5m, cw1h, cr);
-  // Each long-context rate falls back to the same kind's normal rate; only a cache kind priced in
-  // neither derives from the (long-context) input rate.
-  return withCacheFallbacks(long.input ?? input, long.output ?? output, long.cw5m ?? cw5m, long.cw1h ?? cw1h, long.cr ?? cr);
+  // A cache kind without its own long-context rate derives from the long-context input rate when
+  // there is one (Anthropic bills long-context cache writes/reads as multiples of that input rate);
+  // otherwise every kind falls back to its normal rate.
+  if (long.input !== null) return withCacheFallbacks(long.input, long.output ?? output, long.cw5m, long.cw1h, long.cr);
+  return withCacheFallbacks(input, long.output ?? output, cw5m, cw1h, cr);
 }
 
 function missing(field: string): never {

@@ -227,12 +227,12 @@ describe('costOf applies long-context rates to the whole request', () => {
       longContext: true,
     },
     {
-      name: 'falls back to the normal rate of a kind without a long-context rate (sonnet 4, 1h writes)',
+      name: 'derives a kind without a long-context rate from the long-context input (sonnet 4, 1h writes = 2× $6)',
       price: SONNET_4,
       usage: usage({ inputTokens: 190_000, ...writes(0, 20_000) }),
-      // 190000×6000, 0, 20000×6000
-      components: [1_140_000_000, 0, 120_000_000, 0, 0],
-      total: 1_260_000_000,
+      // 190000×6000, 0, 20000×12000
+      components: [1_140_000_000, 0, 240_000_000, 0, 0],
+      total: 1_380_000_000,
       longContext: true,
     },
     {
