@@ -74,12 +74,21 @@ export const keyPatchSchema = z
   .partial()
   .strict();
 
+/** Parsed URL or null: zod runs refinements even after `.url()` failed, and `new URL` throws. */
+function parseUrl(u: string): URL | null {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+}
+
 const baseUrl = z
   .string()
   .trim()
   .url()
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL')
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not contain a query string or fragment')
+  .refine((u) => !parseUrl(u)?.search && !parseUrl(u)?.hash, 'must not contain a query string or fragment')
   .transform((u) => u.replace(/\/+$/, ''));
 
 const providerFields = {

@@ -55,9 +55,18 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   });
   const stopSweeper = store ? startTtlSweeper(db, 60_000, (err) => logger.warn('ttl sweep failed', { error: err })) : () => {};
 
-  const server: ServerType = await new Promise((ready) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise<ServerType>((ready, fail) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s));
+      // A taken port is an 'error' event, not a throw: without this the promise never settles.
+      s.once('error', fail);
+    });
+  } catch (err) {
+    stopSweeper();
+    if (store) await store.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 

@@ -9,8 +9,8 @@ import { jsonBody } from '../validate.js';
 
 const MODEL_NAME = /^[\w.:@/+-]{1,200}$/;
 
-function modelParam(raw: string): string {
-  const model = decodeURIComponent(raw);
+/** `c.req.param` is already percent-decoded (a second decode would turn `%2541` into `A`). */
+function modelParam(model: string): string {
   if (!MODEL_NAME.test(model)) throw new ValidationError('invalid model name', { model: 'letters, digits and ._:@/+- only' });
   return model;
 }

@@ -7,8 +7,9 @@ import { GSI1, keys } from '../keys.js';
 
 export type ProviderInput = Omit<ProviderWithSecret, 'id' | 'createdAt' | 'updatedAt' | 'apiKeyHint'>;
 
+/** The last 4 characters (CONTRACT.md §3); nothing for a key so short the hint would be all of it. */
 export function apiKeyHint(apiKey: string): string {
-  return apiKey.length > 4 ? `…${apiKey.slice(-4)}` : '…';
+  return apiKey.length > 4 ? apiKey.slice(-4) : '';
 }
 
 export function publicProvider(p: ProviderWithSecret): Provider {
