@@ -12,8 +12,15 @@ export class ApiError extends Error {
   }
 }
 
+/** The part of a fetch or typed-client response an error is read from. */
+export interface ErrorResponse {
+  status: number;
+  statusText: string;
+  json(): Promise<unknown>;
+}
+
 /** Reads `{"error":{"message","fields"}}` from a failed response; falls back to the status text. */
-export async function apiErrorFrom(res: Response): Promise<ApiError> {
+export async function apiErrorFrom(res: ErrorResponse): Promise<ApiError> {
   let message = `${res.status} ${res.statusText}`.trim();
   let fields: FieldErrors = {};
   try {

@@ -1,78 +1,78 @@
-// Client for the admin API (/api on the same origin, session cookie): one function per endpoint the dashboard uses.
-import { apiErrorFrom } from './api-error.js';
+// Client for the admin API (/api on the same origin, session cookie). Paths, params and bodies are
+// checked against the admin app's own route types (`hc<AdminApp>`); each function returns the
+// dashboard's view of the answer, so a drift between the two fails the type check.
+import { hc } from 'hono/client';
+import type { AdminApp } from '../../../functions/admin/app.js';
+import { apiErrorFrom, type ErrorResponse } from './api-error.js';
 import type {
   ApiKey, CreatedKey, KeyInput, KeyPatch, LeaderboardBy, LeaderboardItem, LeaderboardPeriod, LogPage, LogQuery,
-  MeReport, Price, PriceInput, PriceSyncResult, ProviderInput, ProviderView, RequestLog, Role, SessionView,
+  MeReport, Price, PriceInput, PriceSyncResult, ProviderCreate, ProviderPatch, ProviderView, RequestLog, Role, SessionView,
   StatsSummary, UsageReport, User, UserInput,
 } from './types.js';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const client = hc<AdminApp>('/', { init: { credentials: 'same-origin' } });
+const api_ = client.api;
 
-async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
-  }
-  const res = await fetch(path, init);
+interface JsonResponse<T> extends ErrorResponse {
+  ok: boolean;
+  json(): Promise<T>;
+}
+
+/** Awaits a typed call and returns its body, or throws the API's error (message + per-field reasons). */
+async function unwrap<T>(pending: Promise<JsonResponse<T>>): Promise<T> {
+  const res = await pending;
   if (!res.ok) throw await apiErrorFrom(res);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return res.json();
 }
 
-function query(params: Record<string, string | undefined>): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, v);
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
-const id = encodeURIComponent;
+/** Path segments are percent-encoded: model names contain `/` and `:`. */
+const seg = encodeURIComponent;
 
 export const api = {
-  login: (token: string) => call<{ role: Role }>('POST', '/api/auth/login', { token }),
-  logout: () => call<unknown>('POST', '/api/auth/logout'),
-  session: () => call<{ role: Role }>('GET', '/api/auth/session'),
+  login: (token: string): Promise<{ role: Role }> => unwrap(api_.auth.login.$post({ json: { token } })),
+  logout: (): Promise<unknown> => unwrap(api_.auth.logout.$post()),
+  session: (): Promise<{ role: Role }> => unwrap(api_.auth.session.$get()),
 
-  listUsers: () => call<User[] | { items: User[] }>('GET', '/api/users').then(itemsOf),
-  getUser: (userId: string) => call<User>('GET', `/api/users/${id(userId)}`),
-  createUser: (input: UserInput) => call<User>('POST', '/api/users', input),
-  updateUser: (userId: string, patch: Partial<UserInput>) => call<User>('PATCH', `/api/users/${id(userId)}`, patch),
-  deleteUser: (userId: string) => call<unknown>('DELETE', `/api/users/${id(userId)}`),
-  userUsage: (userId: string) => call<UsageReport>('GET', `/api/users/${id(userId)}/usage`),
+  listUsers: async (): Promise<User[]> => (await unwrap(api_.users.$get())).items,
+  getUser: (id: string): Promise<User> => unwrap(api_.users[':id'].$get({ param: { id: seg(id) } })),
+  createUser: (input: UserInput): Promise<User> => unwrap(api_.users.$post({ json: input })),
+  updateUser: (id: string, patch: Partial<UserInput>): Promise<User> =>
+    unwrap(api_.users[':id'].$patch({ param: { id: seg(id) }, json: patch })),
+  deleteUser: (id: string): Promise<unknown> => unwrap(api_.users[':id'].$delete({ param: { id: seg(id) } })),
+  userUsage: (id: string): Promise<UsageReport> => unwrap(api_.users[':id'].usage.$get({ param: { id: seg(id) } })),
 
-  listKeys: (userId: string) => call<ApiKey[] | { items: ApiKey[] }>('GET', `/api/users/${id(userId)}/keys`).then(itemsOf),
-  createKey: (userId: string, input: KeyInput) => call<CreatedKey>('POST', `/api/users/${id(userId)}/keys`, input),
-  updateKey: (keyId: string, patch: KeyPatch) => call<ApiKey>('PATCH', `/api/keys/${id(keyId)}`, patch),
-  deleteKey: (keyId: string) => call<unknown>('DELETE', `/api/keys/${id(keyId)}`),
-  rotateKey: (keyId: string) => call<CreatedKey>('POST', `/api/keys/${id(keyId)}/rotate`),
-  keyUsage: (keyId: string) => call<UsageReport>('GET', `/api/keys/${id(keyId)}/usage`),
+  listKeys: async (userId: string): Promise<ApiKey[]> =>
+    (await unwrap(api_.users[':id'].keys.$get({ param: { id: seg(userId) } }))).items,
+  createKey: (userId: string, input: KeyInput): Promise<CreatedKey> =>
+    unwrap(api_.users[':id'].keys.$post({ param: { id: seg(userId) }, json: input })),
+  updateKey: (id: string, patch: KeyPatch): Promise<ApiKey> =>
+    unwrap(api_.keys[':id'].$patch({ param: { id: seg(id) }, json: patch })),
+  deleteKey: (id: string): Promise<unknown> => unwrap(api_.keys[':id'].$delete({ param: { id: seg(id) } })),
+  rotateKey: (id: string): Promise<CreatedKey> => unwrap(api_.keys[':id'].rotate.$post({ param: { id: seg(id) } })),
+  keyUsage: (id: string): Promise<UsageReport> => unwrap(api_.keys[':id'].usage.$get({ param: { id: seg(id) } })),
 
-  listProviders: () => call<ProviderView[] | { items: ProviderView[] }>('GET', '/api/providers').then(itemsOf),
-  createProvider: (input: ProviderInput) => call<ProviderView>('POST', '/api/providers', input),
-  updateProvider: (providerId: string, patch: Partial<ProviderInput>) =>
-    call<ProviderView>('PATCH', `/api/providers/${id(providerId)}`, patch),
-  deleteProvider: (providerId: string) => call<unknown>('DELETE', `/api/providers/${id(providerId)}`),
-  resetCircuit: (providerId: string) => call<unknown>('POST', `/api/providers/${id(providerId)}/reset-circuit`),
+  listProviders: async (): Promise<ProviderView[]> => (await unwrap(api_.providers.$get())).items,
+  createProvider: (input: ProviderCreate): Promise<ProviderView> => unwrap(api_.providers.$post({ json: input })),
+  updateProvider: (id: string, patch: ProviderPatch): Promise<ProviderView> =>
+    unwrap(api_.providers[':id'].$patch({ param: { id: seg(id) }, json: patch })),
+  deleteProvider: (id: string): Promise<unknown> => unwrap(api_.providers[':id'].$delete({ param: { id: seg(id) } })),
+  resetCircuit: (id: string): Promise<ProviderView> =>
+    unwrap(api_.providers[':id']['reset-circuit'].$post({ param: { id: seg(id) } })),
 
-  listPrices: (model?: string) => call<Price[] | { items: Price[] }>('GET', `/api/prices${query({ model })}`).then(itemsOf),
-  putPrice: (model: string, input: PriceInput) => call<Price>('PUT', `/api/prices/${id(model)}`, input),
-  deletePrice: (model: string) => call<unknown>('DELETE', `/api/prices/${id(model)}`),
-  syncPrices: (url?: string) => call<PriceSyncResult>('POST', '/api/prices/sync', url ? { url } : {}),
-  lastPriceSync: () => call<PriceSyncResult | null>('GET', '/api/prices/sync'),
+  listPrices: async (model?: string): Promise<Price[]> =>
+    (await unwrap(api_.prices.$get({ query: model ? { model } : {} }))).items,
+  putPrice: (model: string, input: PriceInput): Promise<Price> =>
+    unwrap(api_.prices[':model{.+}'].$put({ param: { model: seg(model) }, json: input })),
+  deletePrice: (model: string): Promise<unknown> => unwrap(api_.prices[':model{.+}'].$delete({ param: { model: seg(model) } })),
+  syncPrices: (url?: string): Promise<PriceSyncResult> => unwrap(api_.prices.sync.$post({ json: url ? { url } : {} })),
+  lastPriceSync: (): Promise<PriceSyncResult | null> => unwrap(api_.prices.sync.$get()),
 
-  listLogs: (q: LogQuery) => call<LogPage>('GET', `/api/logs${query({ ...q })}`),
-  getLog: (logId: string) => call<RequestLog>('GET', `/api/logs/${id(logId)}`),
-  listSessions: () => call<SessionView[] | { items: SessionView[] }>('GET', '/api/sessions').then(itemsOf),
-  summary: (from: string, to: string) => call<StatsSummary>('GET', `/api/stats/summary${query({ from, to })}`),
-  leaderboard: (period: LeaderboardPeriod, by: LeaderboardBy, date: string) =>
-    call<{ items: LeaderboardItem[] }>('GET', `/api/stats/leaderboard${query({ period, by, date })}`).then(itemsOf),
+  listLogs: (q: LogQuery): Promise<LogPage> => unwrap(api_.logs.$get({ query: q })),
+  getLog: (id: string): Promise<RequestLog> => unwrap(api_.logs[':id'].$get({ param: { id: seg(id) } })),
+  listSessions: async (): Promise<SessionView[]> => (await unwrap(api_.sessions.$get())).items,
+  summary: (from: string, to: string): Promise<StatsSummary> => unwrap(api_.stats.summary.$get({ query: { from, to } })),
+  leaderboard: async (period: LeaderboardPeriod, by: LeaderboardBy, date: string): Promise<LeaderboardItem[]> =>
+    (await unwrap(api_.stats.leaderboard.$get({ query: { period, by, date } }))).items,
 
-  me: () => call<MeReport>('GET', '/api/me'),
+  me: (): Promise<MeReport> => unwrap(api_.me.$get()),
 };
-
-/** Lists may arrive bare or wrapped in `{items}`; the dashboard wants the array either way. */
-function itemsOf<T>(body: T[] | { items: T[] }): T[] {
-  return Array.isArray(body) ? body : body.items;
-}

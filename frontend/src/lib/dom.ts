@@ -48,8 +48,18 @@ export function badge(text: string, tone: 'ok' | 'warn' | 'danger' | 'accent' | 
   return h('span', { class: tone ? `badge ${tone}` : 'badge' }, text);
 }
 
-/** A table inside a horizontally scrolling wrapper, so wide tables never widen the page. */
+/**
+ * A table inside a horizontally scrolling wrapper, so wide tables never widen the page. Each cell
+ * gets its column name as `data-label`, which narrow screens show when rows stack into cards.
+ */
 export function table(caption: string, head: Array<string | { text: string; num?: boolean }>, rows: Node[]): HTMLDivElement {
+  const names = head.map((c) => (typeof c === 'string' ? c : c.text));
+  for (const row of rows) {
+    if (!(row instanceof HTMLTableRowElement)) continue;
+    [...row.cells].forEach((cell, i) => {
+      if (!cell.dataset.label && names[i]) cell.dataset.label = names[i];
+    });
+  }
   return h('div', { class: 'table-wrap' },
     h('table', null,
       h('caption', { class: 'visually-hidden' }, caption),

@@ -73,13 +73,19 @@ function placeFor(form: HTMLFormElement, path: string): string | null {
 
 /**
  * Runs `action` on submit with the submit button disabled; a 400 shows its field reasons, other
- * failures show their message in the form. Resolves true when the action succeeded.
+ * failures show their message in the form.
  */
 export function onSubmit(form: HTMLFormElement, action: () => Promise<void>): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const buttons = form.querySelectorAll<HTMLButtonElement>('button[type="submit"]');
     clearErrors(form);
+    // A number field holding text reads as "" (= no limit); refuse it instead of silently dropping the limit.
+    const unreadable = [...form.querySelectorAll<HTMLInputElement>('input[type="number"]')].filter((i) => i.validity.badInput);
+    if (unreadable.length) {
+      showErrors(form, '', Object.fromEntries(unreadable.map((i) => [i.name, 'Enter a number.'])));
+      return;
+    }
     for (const b of buttons) b.disabled = true;
     try {
       await action();

@@ -11,8 +11,13 @@ export interface ProviderView extends Provider {
   circuit: CircuitState;
 }
 
-/** Writable provider fields; `apiKey` is write-only and optional on edit. */
-export type ProviderInput = Omit<Provider, 'id' | 'createdAt' | 'updatedAt' | 'apiKeyHint'> & { apiKey?: string };
+/** Writable provider fields besides the write-only upstream `apiKey`. */
+export type ProviderFields = Omit<Provider, 'id' | 'createdAt' | 'updatedAt' | 'apiKeyHint'>;
+
+export type ProviderCreate = ProviderFields & { apiKey: string };
+
+/** On edit, a missing `apiKey` keeps the stored one. */
+export type ProviderPatch = Partial<ProviderCreate>;
 
 export type UserInput = Omit<User, 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -26,8 +31,7 @@ export interface CreatedKey extends ApiKey {
   key: string;
 }
 
-export type PriceInput = Pick<Price,
-  'inputPerMTokUsd' | 'outputPerMTokUsd' | 'cacheWrite5mPerMTokUsd' | 'cacheWrite1hPerMTokUsd' | 'cacheReadPerMTokUsd'>;
+export type PriceInput = Omit<Price, 'model' | 'source' | 'version' | 'updatedAt'>;
 
 export interface PriceSyncResult {
   models: number;

@@ -9,6 +9,10 @@ import type { Price, PriceSyncResult } from '../../lib/types.js';
 import { describeError, errorState, handleAuthError, loadInto, loadingState, toast } from '../../lib/view.js';
 
 const SHOWN = 200;
+const LONG_CONTEXT = [
+  'inputAbove200kPerMTokUsd', 'outputAbove200kPerMTokUsd', 'cacheWrite5mAbove200kPerMTokUsd',
+  'cacheWrite1hAbove200kPerMTokUsd', 'cacheReadAbove200kPerMTokUsd',
+] as const;
 const region = byId('prices-region');
 const searchForm = byId<HTMLFormElement>('price-search');
 const syncForm = byId<HTMLFormElement>('sync');
@@ -91,6 +95,7 @@ function openEditor(p: Price | null): void {
     cacheWrite5mPerMTokUsd: inputNumber(p?.cacheWrite5mPerMTokUsd),
     cacheWrite1hPerMTokUsd: inputNumber(p?.cacheWrite1hPerMTokUsd),
     cacheReadPerMTokUsd: inputNumber(p?.cacheReadPerMTokUsd),
+    ...Object.fromEntries(LONG_CONTEXT.map((name) => [name, inputNumber(p?.[name])])),
   });
   const model = byId<HTMLInputElement>('price-model');
   model.readOnly = p !== null;
@@ -110,6 +115,7 @@ onSubmit(form, async () => {
     cacheWrite5mPerMTokUsd: optionalNumber(text(form, 'cacheWrite5mPerMTokUsd')),
     cacheWrite1hPerMTokUsd: optionalNumber(text(form, 'cacheWrite1hPerMTokUsd')),
     cacheReadPerMTokUsd: optionalNumber(text(form, 'cacheReadPerMTokUsd')),
+    ...Object.fromEntries(LONG_CONTEXT.map((name) => [name, optionalNumber(text(form, name))])),
   });
   dialog.close();
   toast(`Saved price of ${model} (manual)`);

@@ -8,7 +8,7 @@ import {
 import { checked, clearErrors, fill, onSubmit, text } from '../../lib/forms.js';
 import { orderForRouting } from '../../lib/routing-order.js';
 import { requireRole } from '../../lib/session.js';
-import type { ProviderInput, ProviderType, ProviderView } from '../../lib/types.js';
+import type { ProviderFields, ProviderType, ProviderView } from '../../lib/types.js';
 import { describeError, loadInto, toast } from '../../lib/view.js';
 import { circuitBadge, enabledBadge } from '../../lib/widgets.js';
 
@@ -57,7 +57,9 @@ function render(providers: ProviderView[]): HTMLElement {
         h('button', { type: 'button', class: 'small', onclick: () => openEditor(p), 'aria-label': `Edit ${p.name}` }, 'Edit'),
         h('button', { type: 'button', class: 'small', onclick: () => void toggle(p), 'aria-label': `${p.enabled ? 'Disable' : 'Enable'} ${p.name}` },
           p.enabled ? 'Disable' : 'Enable'),
-        h('button', { type: 'button', class: 'small', onclick: () => void resetCircuit(p), 'aria-label': `Reset circuit of ${p.name}` }, 'Reset circuit'),
+        p.circuit && (p.circuit.state !== 'closed' || p.circuit.failures > 0)
+          ? h('button', { type: 'button', class: 'small', onclick: () => void resetCircuit(p), 'aria-label': `Reset circuit of ${p.name}` }, 'Reset circuit')
+          : null,
         h('button', { type: 'button', class: 'small danger', onclick: () => void remove(p), 'aria-label': `Delete ${p.name}` }, 'Delete'))));
   });
   return table('Providers in routing order',
@@ -123,8 +125,8 @@ function openEditor(p: ProviderView | null): void {
   byId<HTMLInputElement>('provider-name').focus();
 }
 
-function readForm(): ProviderInput {
-  const input: ProviderInput = {
+function readForm(): ProviderFields {
+  return {
     name: text(form, 'name').trim(),
     type: text(form, 'type') as ProviderType,
     baseUrl: text(form, 'baseUrl').trim(),
@@ -143,15 +145,15 @@ function readForm(): ProviderInput {
     circuitFailureThreshold: requiredNumber(text(form, 'circuitFailureThreshold')),
     circuitOpenMs: requiredNumber(text(form, 'circuitOpenMs')),
   };
-  const apiKey = text(form, 'apiKey').trim();
-  // A blank key on create is sent so the server names the missing field; on edit it keeps the stored key.
-  if (apiKey || !editing) input.apiKey = apiKey;
-  return input;
 }
 
 onSubmit(form, async () => {
-  const input = readForm();
-  const saved = editing ? await api.updateProvider(editing.id, input) : await api.createProvider(input);
+  const fields = readForm();
+  const apiKey = text(form, 'apiKey').trim();
+  // On create a blank key is sent so the server names the missing field; on edit blank keeps the stored key.
+  const saved = editing
+    ? await api.updateProvider(editing.id, apiKey ? { ...fields, apiKey } : fields)
+    : await api.createProvider({ ...fields, apiKey });
   dialog.close();
   toast(`Saved ${saved.name}`);
   reload();
