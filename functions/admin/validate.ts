@@ -16,9 +16,23 @@ export function fieldsOf(error: ZodError): Record<string, string> {
   return fields;
 }
 
-/** JSON body validator; the parsed value is `c.req.valid('json')`. */
+const JSON_TYPE = /^application\/([a-z.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * JSON body validator; the parsed value is `c.req.valid('json')`. A body sent with another content
+ * type (curl -d defaults to a form) is refused: the validator would read it as `{}`, and a PATCH
+ * would then answer 200 having changed nothing.
+ */
 export function jsonBody<T extends ZodSchema>(schema: T) {
-  return zValidator('json', schema, (result) => {
+  const validator = zValidator('json', schema, (result) => {
     if (!result.success) throw new ValidationError('invalid request body', fieldsOf(result.error as ZodError));
   });
+  const guarded: typeof validator = async (c, next) => {
+    const type = c.req.header('content-type');
+    if (type && !JSON_TYPE.test(type)) {
+      throw new ValidationError('the request body must be JSON', { 'content-type': 'must be application/json' });
+    }
+    return validator(c, next);
+  };
+  return guarded;
 }

@@ -143,6 +143,29 @@ describe('GET|PATCH|DELETE /api/users/{id}', () => {
     expect(res.body.error.code).toBe('invalid_request_error');
   });
 
+  it('refuses a patch sent as a form (curl -d) with 400 instead of answering 200 unchanged', async () => {
+    const h = await createAdminHarness();
+    const created = await h.call('POST', '/api/users', USER_BODY);
+    const res = await h.call('PATCH', `/api/users/${created.body.id}`, undefined, {
+      raw: '{"enabled":false}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual({ 'content-type': 'must be application/json' });
+    expect((await h.call('GET', `/api/users/${created.body.id}`)).body.enabled).toBe(true);
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const h = await createAdminHarness();
+    const created = await h.call('POST', '/api/users', USER_BODY);
+    const res = await h.call('PATCH', `/api/users/${created.body.id}`, undefined, {
+      raw: '{"enabled":false}',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.enabled).toBe(false);
+  });
+
   it.each([['GET'], ['PATCH'], ['DELETE']])('answers 404 to %s of an unknown id', async (method) => {
     const h = await createAdminHarness();
     const res = await h.call(method, '/api/users/usr_missing', method === 'PATCH' ? { note: 'x' } : undefined);
