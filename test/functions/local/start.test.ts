@@ -99,6 +99,35 @@ describe('startHub on a DATA_DIR', () => {
     await retry.stop();
   });
 
+  it('serves the admin API over real HTTP: JSON 401, cookie login, same-origin write, cross-site write refused', async () => {
+    const hub = await startOn(tempDir(), { ADMIN_TOKEN: 'http-admin-token-0123456789' });
+    try {
+      const anonymous = await fetch(`${hub.url}/api/users`);
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('authentication_error');
+
+      const login = await fetch(`${hub.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: 'http-admin-token-0123456789' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = /codehub_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+      const write = (origin: string) =>
+        fetch(`${hub.url}/api/users`, {
+          method: 'POST',
+          headers: { cookie, origin, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: origin }),
+        });
+      expect((await write(hub.url)).status).toBe(201);
+      expect((await write('https://evil.example')).status).toBe(403);
+      const listed = (await api(hub, 'GET', '/api/users', undefined, 'http-admin-token-0123456789')).body.items;
+      expect(listed?.map((u) => u.name)).toEqual([hub.url]);
+    } finally {
+      await hub.stop();
+    }
+  });
+
   it('stops idempotently', async () => {
     const hub = await startOn(tempDir());
     await Promise.all([hub.stop(), hub.stop()]);
