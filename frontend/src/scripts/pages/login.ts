@@ -4,7 +4,7 @@ import { api } from '../../lib/api.js';
 import { byId } from '../../lib/dom.js';
 import { onSubmit, showErrors, text } from '../../lib/forms.js';
 import { landingFor } from '../../lib/landing.js';
-import { rememberRole } from '../../lib/session.js';
+import { currentRole, rememberRole } from '../../lib/session.js';
 
 const form = byId<HTMLFormElement>('login');
 const next = new URLSearchParams(location.search).get('next');
@@ -33,3 +33,8 @@ onSubmit(form, async () => {
 });
 
 byId<HTMLInputElement>('login-token').focus();
+
+// Already signed in (e.g. the login page was bookmarked): go straight to where the role belongs.
+void currentRole().then((role) => {
+  if (role) location.replace(landingFor(role, next));
+});
