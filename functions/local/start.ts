@@ -12,6 +12,7 @@ import { createServices, type Services } from '../shared/services.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './admin-token.js';
 import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 import { createHubApp } from './hub-app.js';
+import { startPriceSyncTimer } from './price-sync-timer.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 
 export interface RunningHub {
@@ -69,6 +70,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Like the EventBridge schedule on AWS; PRICE_SYNC_INTERVAL_MS=0 turns it off (tests, offline use).
+  const priceSync = config.priceSyncIntervalMs > 0 ? startPriceSyncTimer(services, config.priceSyncIntervalMs) : null;
 
   let stopping: Promise<void> | null = null;
   return {
@@ -81,6 +84,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       stopping ??= (async () => {
         stopSweeper();
         await new Promise<void>((done) => server.close(() => done()));
+        await priceSync?.stop();
         if (store) await store.close();
       })();
       return stopping;

@@ -26,7 +26,8 @@ export function testStore(): Promise<EmbeddedStore> {
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
-  return { ...loadConfig({}), logLevel: 'SILENT', ...overrides };
+  // Price sync off: a hub started from this config must never reach for the real price source.
+  return { ...loadConfig({}), logLevel: 'SILENT', priceSyncIntervalMs: 0, ...overrides };
 }
 
 export interface TestContext {
