@@ -6,9 +6,20 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 
-/** A request id that sorts by time: base36 ms timestamp + random suffix. */
+/**
+ * A request id that carries its start time (base36 ms + random suffix), so the log item's key can
+ * be derived from the id alone (`timeOfRequestId`) without a pointer item.
+ */
 export function newRequestId(nowMs = Date.now()): string {
   return `req_${nowMs.toString(36).padStart(9, '0')}${randomBytes(8).toString('base64url')}`;
+}
+
+/** The start time encoded in a request id, or null when the id is not one of ours. */
+export function timeOfRequestId(id: string): number | null {
+  const m = /^req_([0-9a-z]{9})[A-Za-z0-9_-]{11}$/.exec(id);
+  if (!m) return null;
+  const ms = parseInt(m[1]!, 36);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** A client key secret: `sk-` + 40 URL-safe characters (240 bits). */

@@ -5,10 +5,12 @@ import type { HubConfig } from './config.js';
 import type { Db } from './db/client.js';
 import { createApiKeysRepo } from './db/repos/api-keys.js';
 import { createCircuitsRepo } from './db/repos/circuits.js';
+import { createLogsRepo } from './db/repos/logs.js';
 import { createPricesRepo } from './db/repos/prices.js';
 import { createProvidersRepo } from './db/repos/providers.js';
 import { createUsersRepo } from './db/repos/users.js';
 import type { HubLogger } from './logger.js';
+import { createStatsRecorder } from './stats/rollups.js';
 
 export interface ServicesOptions {
   config: HubConfig;
@@ -34,6 +36,9 @@ export function createServices(options: ServicesOptions) {
     providers: createProvidersRepo(db, now),
     prices: createPricesRepo(db),
     circuits: createCircuitsRepo(db),
+    /** Daily and hourly rollups; the settle step calls `stats.record(log, costNanos)` once per request. */
+    stats: createStatsRecorder({ db, config: options.config }),
+    logs: createLogsRepo(db, options.config.logRetentionDays, now),
   };
 }
 

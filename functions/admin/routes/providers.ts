@@ -1,7 +1,7 @@
 // /api/providers: CRUD (apiKey write-only) with each provider's circuit state, and reset-circuit.
 import { Hono } from 'hono';
 import { NotFoundError } from '../../shared/errors.js';
-import { publicCircuit } from '../../shared/db/repos/circuits.js';
+import { toPublic } from '../../shared/routing/circuit-breaker.js';
 import { publicProvider } from '../../shared/db/repos/providers.js';
 import type { Services } from '../../shared/services.js';
 import type { ProviderWithSecret } from '../../shared/types.js';
@@ -13,7 +13,7 @@ export function providerRoutes(services: Services, onChange: () => void) {
   const withCircuits = async (providers: ProviderWithSecret[]) => {
     const circuits = await services.circuits.getMany(providers.map((p) => p.id));
     const now = services.now();
-    return providers.map((p) => ({ ...publicProvider(p), circuit: publicCircuit(circuits.get(p.id)!, now) }));
+    return providers.map((p) => ({ ...publicProvider(p), circuit: toPublic(circuits.get(p.id)!, now) }));
   };
   const mustGet = async (id: string) => {
     const p = await services.providers.get(id);

@@ -55,6 +55,13 @@ export const keys = {
     SK: `D#${localDate}`,
   }),
   spendTotal: (scope: LimitScope, scopeId: string) => ({ PK: `SPEND#${scope}#${scopeId}`, SK: 'TOTAL' }),
+  /**
+   * Admission state of one scope (limits/scope-state.ts): its in-flight requests (`q:<requestId>`,
+   * each holding its reserved estimate and session) and idle sessions (`i:<sessionId>`), in one
+   * item so an UpdateItem returning ALL_NEW orders concurrent admissions exactly. Sorts before
+   * the buckets, so the admission Query (`SK >= B#…`) does not read it twice.
+   */
+  spendState: (scope: LimitScope, scopeId: string) => ({ PK: `SPEND#${scope}#${scopeId}`, SK: 'A#STATE' }),
   /** In-flight reservations (estimated cost held at admission, released at settle). */
   spendReservation: (scope: LimitScope, scopeId: string, requestId: string) => ({
     PK: `SPEND#${scope}#${scopeId}`,
@@ -76,8 +83,6 @@ export const keys = {
     GSI3PK: `LOGPROV#${providerId}`,
     GSI3SK: `${createdAt}#${id}`,
   }),
-  /** Pointer from a request id to its log item (detail view, idempotent settle). */
-  logId: (id: string) => ({ PK: `LOGID#${id}`, SK: 'LOGID' }),
 
   /** Daily statistics per dimension (date in HUB_TIMEZONE). */
   rollupPartition: (localDate: string) => `ROLLUP#${localDate}`,

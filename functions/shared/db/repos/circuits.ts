@@ -1,25 +1,9 @@
-// Circuit breaker state per provider, shared by every instance through the table.
+// Circuit breaker state per provider, shared by every instance through the table (transitions:
+// routing/circuit-breaker.ts). A missing item means closed with no failures.
 import { BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { CircuitState } from '../../types.js';
+import { closedCircuit, type CircuitRecord } from '../../routing/circuit-breaker.js';
 import { stripKeys, type Db } from '../client.js';
 import { keys } from '../keys.js';
-
-/** Stored breaker state (epoch ms). A missing item means closed with no failures. */
-export interface CircuitRecord {
-  state: 'closed' | 'open' | 'half-open';
-  failures: number;
-  openedAt: number | null;
-  openUntil: number | null;
-  probeStartedAt: number | null;
-}
-
-export const CLOSED_CIRCUIT: CircuitRecord = { state: 'closed', failures: 0, openedAt: null, openUntil: null, probeStartedAt: null };
-
-/** The public view (CONTRACT.md): an open circuit whose window has passed reports half-open. */
-export function publicCircuit(rec: CircuitRecord, nowMs: number): CircuitState {
-  const state = rec.state === 'open' && rec.openUntil !== null && nowMs >= rec.openUntil ? 'half-open' : rec.state;
-  return { state, failures: rec.failures, openUntil: rec.openUntil === null ? null : new Date(rec.openUntil).toISOString() };
-}
 
 export function createCircuitsRepo(db: Db) {
   return {
@@ -37,18 +21,42 @@ export function createCircuitsRepo(db: Db) {
           requestKeys = (out.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as typeof requestKeys;
         }
       }
-      for (const id of unique) if (!result.has(id)) result.set(id, { ...CLOSED_CIRCUIT });
+      for (const id of unique) if (!result.has(id)) result.set(id, closedCircuit());
       return result;
     },
 
     async get(providerId: string): Promise<CircuitRecord> {
-      return (await this.getMany([providerId])).get(providerId) ?? { ...CLOSED_CIRCUIT };
+      return (await this.getMany([providerId])).get(providerId) ?? closedCircuit();
     },
 
     async put(providerId: string, rec: CircuitRecord): Promise<void> {
       await db.doc.send(
         new PutCommand({ TableName: db.tableName, Item: { ...keys.circuit(providerId), entity: 'circuit', providerId, ...rec } }),
       );
+    },
+
+    /**
+     * Claims the single half-open probe: succeeds only if nobody changed the record since it was
+     * read (the probe start it saw is still there), so parallel instances let one probe through.
+     */
+    async claimProbe(providerId: string, seen: CircuitRecord, next: CircuitRecord): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: { ...keys.circuit(providerId), entity: 'circuit', providerId, ...next },
+            ConditionExpression:
+              seen.probeStartedAt === null
+                ? 'attribute_not_exists(probeStartedAt) OR probeStartedAt = :null'
+                : 'probeStartedAt = :seen',
+            ExpressionAttributeValues: seen.probeStartedAt === null ? { ':null': null } : { ':seen': seen.probeStartedAt },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
     },
 
     async reset(providerId: string): Promise<void> {

@@ -1,0 +1,194 @@
+// Routing with I/O: cached provider list and circuit states, session bindings in the table, and
+// the decision of which providers to try in which order (pure parts: candidates, select, breaker).
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Services } from '../services.js';
+import type { ProviderType, ProviderWithSecret, User } from '../types.js';
+import { isExpired } from '../db/client.js';
+import { keys } from '../db/keys.js';
+import { filterCandidates } from './candidates.js';
+import { circuitDecision, recordFailure, recordProbeStart, recordSuccess, type CircuitRecord } from './circuit-breaker.js';
+import { orderCandidates } from './select.js';
+
+export interface PlannedAttempt {
+  provider: ProviderWithSecret;
+  reason: 'session_reuse' | 'initial_pick' | 'failover' | 'circuit_probe';
+}
+
+export interface RoutePlan {
+  attempts: PlannedAttempt[];
+  filtered: Record<string, string>;
+}
+
+export interface RouteRequest {
+  types: readonly ProviderType[];
+  user: User;
+  model: string | null;
+  sessionId: string | null;
+  /** Provider ids whose own limits are reached, with the reason (from the limiter). */
+  overLimit?: Map<string, string>;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  providerId: string;
+  keyId: string;
+  userId: string;
+  lastSeenAt: string;
+  requests: number;
+}
+
+export interface RouterOptions {
+  providerCacheMs?: number;
+  circuitCacheMs?: number;
+}
+
+export function createRouter(services: Services, options: RouterOptions = {}) {
+  const { db, now } = services;
+  const providerCacheMs = options.providerCacheMs ?? 2000;
+  const circuitCacheMs = options.circuitCacheMs ?? 1000;
+  let providerCache: { at: number; providers: ProviderWithSecret[] } | null = null;
+  const circuitCache = new Map<string, { at: number; rec: CircuitRecord }>();
+
+  async function providers(): Promise<ProviderWithSecret[]> {
+    if (providerCache && now() - providerCache.at < providerCacheMs) return providerCache.providers;
+    const list = await services.providers.list();
+    providerCache = { at: now(), providers: list };
+    return list;
+  }
+
+  async function circuits(ids: string[]): Promise<Map<string, CircuitRecord>> {
+    const t = now();
+    const result = new Map<string, CircuitRecord>();
+    const missing = ids.filter((id) => {
+      const cached = circuitCache.get(id);
+      if (cached && t - cached.at < circuitCacheMs) result.set(id, cached.rec);
+      return !result.has(id);
+    });
+    if (missing.length > 0) {
+      for (const [id, rec] of await services.circuits.getMany(missing)) {
+        circuitCache.set(id, { at: t, rec });
+        result.set(id, rec);
+      }
+    }
+    return result;
+  }
+
+  async function boundProvider(sessionId: string | null): Promise<string | null> {
+    if (!sessionId) return null;
+    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session(sessionId) }));
+    if (!out.Item || isExpired(out.Item, now())) return null;
+    return out.Item.providerId as string;
+  }
+
+  return {
+    providers,
+
+    /** Reads providers, circuits and the session binding (in parallel) and orders the attempts. */
+    async plan(req: RouteRequest): Promise<RoutePlan> {
+      const [all, bound] = await Promise.all([providers(), boundProvider(req.sessionId)]);
+      const states = await circuits(all.filter((p) => p.enabled && req.types.includes(p.type)).map((p) => p.id));
+      const t = now();
+      const decisions = new Map([...states].map(([id, rec]) => [id, circuitDecision(rec, t)]));
+      const { candidates, filtered } = filterCandidates(all, {
+        types: req.types,
+        userGroup: req.user.providerGroup,
+        model: req.model,
+        isCircuitOpen: (id) => decisions.get(id) === 'blocked',
+        isOverLimit: (id) => req.overLimit?.get(id) ?? null,
+      });
+      const byId = new Map(all.map((p) => [p.id, p]));
+      const ordered = orderCandidates(candidates, services.random).map((p) => byId.get(p.id)!);
+      const sticky = bound ? ordered.findIndex((p) => p.id === bound) : -1;
+      if (sticky > 0) ordered.unshift(...ordered.splice(sticky, 1));
+      const attempts: PlannedAttempt[] = ordered.map((provider, i) => ({
+        provider,
+        reason:
+          decisions.get(provider.id) === 'probe'
+            ? 'circuit_probe'
+            : i === 0
+              ? sticky >= 0
+                ? 'session_reuse'
+                : 'initial_pick'
+              : 'failover',
+      }));
+      return { attempts, filtered };
+    },
+
+    /** Before sending a probe: claim it so only one instance probes a half-open provider. */
+    async claimProbe(provider: ProviderWithSecret): Promise<boolean> {
+      const seen = await services.circuits.get(provider.id);
+      if (circuitDecision(seen, now()) !== 'probe') return circuitDecision(seen, now()) === 'pass';
+      const next = recordProbeStart(seen, now());
+      const ok = await services.circuits.claimProbe(provider.id, seen, next);
+      circuitCache.set(provider.id, { at: now(), rec: next });
+      return ok;
+    },
+
+    async recordSuccess(provider: ProviderWithSecret): Promise<void> {
+      const cached = circuitCache.get(provider.id)?.rec;
+      if (cached && cached.state === 'closed' && cached.failures === 0) return;
+      const next = recordSuccess(await services.circuits.get(provider.id), now());
+      await services.circuits.put(provider.id, next);
+      circuitCache.set(provider.id, { at: now(), rec: next });
+    },
+
+    async recordFailure(provider: ProviderWithSecret): Promise<void> {
+      const current = await services.circuits.get(provider.id);
+      const next = recordFailure(current, now(), provider.circuitFailureThreshold, provider.circuitOpenMs);
+      await services.circuits.put(provider.id, next);
+      circuitCache.set(provider.id, { at: now(), rec: next });
+    },
+
+    /** Binds (or refreshes) a session to the provider that served it; sliding SESSION_TTL. */
+    async bindSession(record: Omit<SessionRecord, 'lastSeenAt' | 'requests'>): Promise<void> {
+      const t = now();
+      const lastSeenAt = new Date(t).toISOString();
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: {
+            ...keys.session(record.sessionId),
+            ...keys.sessionList(lastSeenAt, record.sessionId),
+            entity: 'session',
+            ...record,
+            lastSeenAt,
+            expiresAt: Math.floor(t / 1000) + services.config.sessionTtlSec,
+          },
+        }),
+      );
+    },
+
+    /** Sessions seen within SESSION_TTL, newest first. */
+    async activeSessions(): Promise<SessionRecord[]> {
+      const since = new Date(now() - services.config.sessionTtlSec * 1000).toISOString();
+      const out: SessionRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
+            ExpressionAttributeValues: { ':pk': 'SESSIONS', ':since': since },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (isExpired(item, now())) continue;
+          const { sessionId, providerId, keyId, userId, lastSeenAt, requests } = item as unknown as SessionRecord;
+          out.push({ sessionId, providerId, keyId, userId, lastSeenAt, requests: requests ?? 0 });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return out;
+    },
+
+    invalidate() {
+      providerCache = null;
+      circuitCache.clear();
+    },
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;
