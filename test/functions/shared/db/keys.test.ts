@@ -27,6 +27,7 @@ describe('key builders build exactly these strings', () => {
     ['spendBucket', keys.spendBucket('key', 'key_1', 1_700_000_400), { PK: 'SPEND#key#key_1', SK: 'B#001700000400' }],
     ['spendDay', keys.spendDay('user', 'usr_1', '2025-03-04'), { PK: 'SPEND#user#usr_1', SK: 'D#2025-03-04' }],
     ['spendTotal', keys.spendTotal('user', 'usr_1'), { PK: 'SPEND#user#usr_1', SK: 'TOTAL' }],
+    ['spendState', keys.spendState('user', 'usr_1'), { PK: 'SPEND#user#usr_1', SK: 'A#STATE' }],
     ['spendReservation', keys.spendReservation('key', 'key_1', 'req_1'), { PK: 'SPEND#key#key_1', SK: 'R#req_1' }],
     ['logPartition', keys.logPartition('2025-03-04'), 'LOG#2025-03-04'],
     ['log', keys.log(T, 'req_1'), { PK: 'LOG#2025-03-04', SK: `${T}#req_1` }],
@@ -57,6 +58,12 @@ describe('key ordering', () => {
     expect(keys.rpmSlot('u', 9).SK < keys.rpmSlot('u', 10).SK).toBe(true);
   });
 
+  it('sorts the admission state item before every spend bucket and day item', () => {
+    const state = keys.spendState('user', 'u').SK;
+    expect(state < keys.spendBucket('user', 'u', 0).SK).toBe(true);
+    expect(state < keys.spendDay('user', 'u', '2000-01-01').SK).toBe(true);
+  });
+
   it('puts a log in the partition of its UTC day, which logPartition names', () => {
     expect(keys.log('2025-12-31T23:59:59.999Z', 'r').PK).toBe(keys.logPartition('2025-12-31'));
     expect(keys.log('2026-01-01T00:00:00.000Z', 'r').PK).toBe(keys.logPartition('2026-01-01'));
@@ -67,6 +74,7 @@ describe('key ordering', () => {
     expect(keys.spendBucket('key', 'k1', 0).PK).toBe(pk);
     expect(keys.spendDay('key', 'k1', '2025-01-01').PK).toBe(pk);
     expect(keys.spendTotal('key', 'k1').PK).toBe(pk);
+    expect(keys.spendState('key', 'k1').PK).toBe(pk);
     expect(keys.spendReservation('key', 'k1', 'r').PK).toBe(pk);
   });
 
