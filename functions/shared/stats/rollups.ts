@@ -1,0 +1,120 @@
+// Statistics at settle: one request adds its counts to daily rollups per dimension and to a sharded hourly global item.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { HubConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { keys, type RollupDimension } from '../db/keys.js';
+import { localDate } from '../limits/windows.js';
+import type { RequestLog } from '../types.js';
+
+/** Hourly global items per hour: requests spread over this many items so none is written by every request. */
+export const ROLLUP_HOUR_SHARDS = 8;
+
+/** The counters every rollup item carries (cost in integer nano-USD, so sums stay exact). */
+export const ROLLUP_COUNTERS = [
+  'requests',
+  'errors',
+  'costNanos',
+  'inputTokens',
+  'outputTokens',
+  'cacheCreationInputTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+  'cacheReadInputTokens',
+  'reasoningTokens',
+] as const;
+
+export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
+export type RollupCounts = Record<RollupCounter, number>;
+
+export interface StatsRecorderDeps {
+  db: Db;
+  config: Pick<HubConfig, 'timezone'>;
+}
+
+/** FNV-1a of the request id: cheap, stable and evenly spread over the shards. */
+export function rollupShard(requestId: string, shards = ROLLUP_HOUR_SHARDS): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < requestId.length; i++) {
+    hash ^= requestId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+/** What one request adds to every rollup it belongs to. */
+export function countsOf(log: RequestLog, costNanos: number | null): RollupCounts {
+  return {
+    requests: 1,
+    errors: log.statusCode >= 400 || log.error ? 1 : 0,
+    costNanos: costNanos ?? 0,
+    inputTokens: log.inputTokens,
+    outputTokens: log.outputTokens,
+    cacheCreationInputTokens: log.cacheCreationInputTokens,
+    cacheWrite5mTokens: log.cacheWrite5mTokens,
+    cacheWrite1hTokens: log.cacheWrite1hTokens,
+    cacheReadInputTokens: log.cacheReadInputTokens,
+    reasoningTokens: log.reasoningTokens,
+  };
+}
+
+/** The dimensions a request is counted under; a missing id (e.g. no provider reached) is left out. */
+export function dimensionsOf(log: RequestLog): [RollupDimension, string][] {
+  const dims: [RollupDimension, string | null][] = [
+    ['user', log.userId],
+    ['key', log.keyId],
+    ['provider', log.providerId],
+    ['model', log.model],
+  ];
+  return dims.filter((d): d is [RollupDimension, string] => typeof d[1] === 'string' && d[1] !== '');
+}
+
+function addCounts(db: Db, key: { PK: string; SK: string }, counts: RollupCounts, attributes: Record<string, string>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds: string[] = [];
+  ROLLUP_COUNTERS.forEach((counter, i) => {
+    names[`#c${i}`] = counter;
+    values[`:c${i}`] = counts[counter];
+    adds.push(`#c${i} :c${i}`);
+  });
+  const sets = Object.entries(attributes).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  return db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+export function createStatsRecorder(deps: StatsRecorderDeps) {
+  const { db } = deps;
+  return {
+    /**
+     * Adds one settled request to its daily rollups (date of `createdAt` in HUB_TIMEZONE) and to its
+     * UTC hour's global shard. Call exactly once per request: ADD is not idempotent.
+     */
+    async record(log: RequestLog, costNanos: number | null): Promise<void> {
+      const at = Date.parse(log.createdAt);
+      if (!Number.isFinite(at)) throw new RangeError(`request ${log.id} has no valid createdAt: ${log.createdAt}`);
+      const counts = countsOf(log, costNanos);
+      const date = localDate(at, deps.config.timezone);
+      const hour = new Date(at).toISOString().slice(0, 13);
+      const writes = dimensionsOf(log).map(([dimension, id]) =>
+        addCounts(db, keys.rollup(date, dimension, id), counts, { entity: 'rollup', date, dimension, id }),
+      );
+      writes.push(addCounts(db, keys.rollupHour(hour, rollupShard(log.id)), counts, { entity: 'rollupHour', hour }));
+      // Every write is attempted even when one fails, then the first failure is reported.
+      const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+export type StatsRecorder = ReturnType<typeof createStatsRecorder>;
