@@ -19,6 +19,7 @@ export function createHubApp(services: Services, options: HubAppOptions) {
   for (const app of options.mounts ?? []) hub.route('/', app);
   // The dashboard reads where clients should point; locally that is this server's own origin.
   hub.get('/config.json', (c) => c.json({ proxyUrl: new URL(c.req.url).origin }, 200, SECURITY_HEADERS));
+  hub.all('/api/*', (c) => c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found_error' } }, 404));
   const serveStatic = createStaticHandler(options.frontendDir, NOT_BUILT);
   hub.on(['GET', 'HEAD'], '*', serveStatic);
   hub.notFound((c) => c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found_error' } }, 404));
