@@ -10,6 +10,7 @@ import type { AdminEnv } from './env.js';
 import { keyRoutes } from './routes/keys.js';
 import { priceRoutes } from './routes/prices.js';
 import { providerRoutes } from './routes/providers.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AdminAppOptions {
@@ -55,6 +56,7 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
   app.use('/keys/*', admin);
   app.use('/providers/*', admin);
   app.use('/prices/*', admin);
+  app.use('/sessions/*', admin);
 
   const routes = app
     .get('/health', async (c) => {
@@ -69,6 +71,7 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
     .route('/users', userRoutes(services, onChange))
     .route('/keys', keyRoutes(services, onChange))
     .route('/providers', providerRoutes(services, onChange))
+    .route('/sessions', sessionRoutes(services))
     .route('/prices', priceRoutes(services, onChange));
   return routes;
 }

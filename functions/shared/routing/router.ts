@@ -1,10 +1,8 @@
 // Routing with I/O: cached provider list and circuit states, session bindings in the table, and
 // the decision of which providers to try in which order (pure parts: candidates, select, breaker).
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Services } from '../services.js';
 import type { ProviderType, ProviderWithSecret, User } from '../types.js';
-import { isExpired } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { createSessionsRepo, type SessionBinding, type SessionRecord } from '../db/repos/sessions.js';
 import { filterCandidates } from './candidates.js';
 import { circuitDecision, recordFailure, recordProbeStart, recordSuccess, type CircuitRecord } from './circuit-breaker.js';
 import { orderCandidates } from './select.js';
@@ -28,14 +26,7 @@ export interface RouteRequest {
   overLimit?: Map<string, string>;
 }
 
-export interface SessionRecord {
-  sessionId: string;
-  providerId: string;
-  keyId: string;
-  userId: string;
-  lastSeenAt: string;
-  requests: number;
-}
+export type { SessionRecord } from '../db/repos/sessions.js';
 
 export interface RouterOptions {
   providerCacheMs?: number;
@@ -43,7 +34,8 @@ export interface RouterOptions {
 }
 
 export function createRouter(services: Services, options: RouterOptions = {}) {
-  const { db, now } = services;
+  const { now } = services;
+  const sessions = createSessionsRepo(services.db, now, services.config.sessionTtlSec);
   const providerCacheMs = options.providerCacheMs ?? 2000;
   const circuitCacheMs = options.circuitCacheMs ?? 1000;
   let providerCache: { at: number; providers: ProviderWithSecret[] } | null = null;
@@ -74,10 +66,7 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
   }
 
   async function boundProvider(sessionId: string | null): Promise<string | null> {
-    if (!sessionId) return null;
-    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session(sessionId) }));
-    if (!out.Item || isExpired(out.Item, now())) return null;
-    return out.Item.providerId as string;
+    return sessionId ? sessions.boundProvider(sessionId) : null;
   }
 
   return {
@@ -139,49 +128,14 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
       circuitCache.set(provider.id, { at: now(), rec: next });
     },
 
-    /** Binds (or refreshes) a session to the provider that served it; sliding SESSION_TTL. */
-    async bindSession(record: Omit<SessionRecord, 'lastSeenAt' | 'requests'>): Promise<void> {
-      const t = now();
-      const lastSeenAt = new Date(t).toISOString();
-      await db.doc.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: {
-            ...keys.session(record.sessionId),
-            ...keys.sessionList(lastSeenAt, record.sessionId),
-            entity: 'session',
-            ...record,
-            lastSeenAt,
-            expiresAt: Math.floor(t / 1000) + services.config.sessionTtlSec,
-          },
-        }),
-      );
+    /** Binds (or rebinds) a session to the provider that served it; sliding SESSION_TTL, counts the request. */
+    bindSession(binding: SessionBinding): Promise<void> {
+      return sessions.bind(binding);
     },
 
-    /** Sessions seen within SESSION_TTL, newest first. */
-    async activeSessions(): Promise<SessionRecord[]> {
-      const since = new Date(now() - services.config.sessionTtlSec * 1000).toISOString();
-      const out: SessionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
-            ExpressionAttributeValues: { ':pk': 'SESSIONS', ':since': since },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          if (isExpired(item, now())) continue;
-          const { sessionId, providerId, keyId, userId, lastSeenAt, requests } = item as unknown as SessionRecord;
-          out.push({ sessionId, providerId, keyId, userId, lastSeenAt, requests: requests ?? 0 });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return out;
+    /** Sessions seen within SESSION_TTL, most recently active first. */
+    activeSessions(): Promise<SessionRecord[]> {
+      return sessions.listActive();
     },
 
     invalidate() {
