@@ -8,9 +8,11 @@ import type { Services } from '../shared/services.js';
 import { authRoutes, requireAuth, type AuthDeps } from './auth.js';
 import type { AdminEnv } from './env.js';
 import { keyRoutes } from './routes/keys.js';
+import { priceSyncRoutes } from './routes/price-sync.js';
 import { priceRoutes } from './routes/prices.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { statsRoutes } from './routes/stats.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AdminAppOptions {
@@ -57,6 +59,7 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
   app.use('/providers/*', admin);
   app.use('/prices/*', admin);
   app.use('/sessions/*', admin);
+  app.use('/stats/*', admin);
 
   const routes = app
     .get('/health', async (c) => {
@@ -72,7 +75,10 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
     .route('/keys', keyRoutes(services, onChange))
     .route('/providers', providerRoutes(services, onChange))
     .route('/sessions', sessionRoutes(services))
-    .route('/prices', priceRoutes(services, onChange));
+    // Before /prices: its `/:model{.+}` patterns would take `sync` for a model name.
+    .route('/prices/sync', priceSyncRoutes(services, onChange))
+    .route('/prices', priceRoutes(services, onChange))
+    .route('/stats', statsRoutes(services));
   return routes;
 }
 
