@@ -59,6 +59,8 @@ export class GatewayFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment,
       logGroup: this.logGroup,
+      // Versions exist only for triggers (price sync); an old one has no use once replaced.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
