@@ -8,6 +8,7 @@ import type { Services } from '../shared/services.js';
 import { authRoutes, requireAuth, type AuthDeps } from './auth.js';
 import type { AdminEnv } from './env.js';
 import { keyRoutes } from './routes/keys.js';
+import { logRoutes } from './routes/logs.js';
 import { priceSyncRoutes } from './routes/price-sync.js';
 import { priceRoutes } from './routes/prices.js';
 import { providerRoutes } from './routes/providers.js';
@@ -54,12 +55,15 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
   });
   app.notFound((c) => c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found_error' } }, 404));
 
-  app.use('/users/*', admin);
-  app.use('/keys/*', admin);
-  app.use('/providers/*', admin);
-  app.use('/prices/*', admin);
-  app.use('/sessions/*', admin);
-  app.use('/stats/*', admin);
+  // Default deny: every route needs the admin unless listed here (health, login/logout; /api/me
+  // and /api/auth/session also admit key holders, checked by their own middleware).
+  const keyholder = requireAuth(auth, true);
+  app.use('*', async (c, next) => {
+    const path = c.req.path.replace(/\/+$/, '');
+    if (path === '/api/health' || path === '/api/auth/login' || path === '/api/auth/logout') return next();
+    if (path === '/api/auth/session' || path === '/api/me' || path.startsWith('/api/me/')) return keyholder(c, next);
+    return admin(c, next);
+  });
 
   const routes = app
     .get('/health', async (c) => {
@@ -75,6 +79,7 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
     .route('/keys', keyRoutes(services, onChange))
     .route('/providers', providerRoutes(services, onChange))
     .route('/sessions', sessionRoutes(services))
+    .route('/logs', logRoutes(services))
     // Before /prices: its `/:model{.+}` patterns would take `sync` for a model name.
     .route('/prices/sync', priceSyncRoutes(services, onChange))
     .route('/prices', priceRoutes(services, onChange))
