@@ -9,6 +9,7 @@ import { createLogsRepo } from './db/repos/logs.js';
 import { createPricesRepo } from './db/repos/prices.js';
 import { createProvidersRepo } from './db/repos/providers.js';
 import { createUsersRepo } from './db/repos/users.js';
+import { createLimiter } from './limits/limiter.js';
 import type { HubLogger } from './logger.js';
 import { createStatsRecorder } from './stats/rollups.js';
 
@@ -36,6 +37,8 @@ export function createServices(options: ServicesOptions) {
     providers: createProvidersRepo(db, now),
     prices: createPricesRepo(db),
     circuits: createCircuitsRepo(db),
+    /** Key, user and provider limits: admission, provider checks for routing, counters at settle, usage. */
+    limiter: createLimiter({ config: options.config, db, logger: options.logger, now }),
     /** Daily and hourly rollups; the settle step calls `stats.record(log, costNanos)` once per request. */
     stats: createStatsRecorder({ db, config: options.config }),
     logs: createLogsRepo(db, options.config.logRetentionDays, now),
