@@ -10,10 +10,15 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_BUNDLE_BYTES = 1024 * 1024;
 const MAX_COLD_IMPORT_MS = 300;
 const IMPORT_RUNS = 5;
-const STACK_PREFIX = 'CodeHub';
+const STACK_PREFIX = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context?.codeHub?.stackPrefix ?? 'CodeHub';
 
-// No credentials, no instance metadata, no notices or telemetry: synthesis must not touch the network.
-const OFFLINE_ENV = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+// No credentials, instance metadata, notices, telemetry or npm version check: synthesis must not touch the network.
+const OFFLINE_ENV = {
+  ...process.env,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+};
 for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete OFFLINE_ENV[name];
 
 class SynthCheckError extends Error {
