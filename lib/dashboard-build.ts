@@ -1,6 +1,6 @@
 // Locates the built dashboard (or writes a placeholder) and collects what its CSP must allow.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,7 +48,9 @@ function htmlFiles(directory: string): string[] {
 /** Reads a built dashboard directory; writes a placeholder to a temp directory when it does not exist. */
 export function loadDashboardBuild(distDirectory: string): DashboardBuild {
   if (!existsSync(join(distDirectory, 'index.html'))) {
-    const directory = mkdtempSync(join(tmpdir(), 'code-hub-dashboard-placeholder-'));
+    // One fixed directory, rewritten each time: repeated synths neither leak temp dirs nor change the asset hash.
+    const directory = join(tmpdir(), 'code-hub-dashboard-placeholder');
+    mkdirSync(directory, { recursive: true });
     writeFileSync(join(directory, 'index.html'), PLACEHOLDER_HTML);
     return { directory, inlineScriptHashes: [], placeholder: true };
   }
