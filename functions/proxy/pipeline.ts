@@ -189,7 +189,7 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
     if (outcome.kind === 'failure') {
       ctx.chain.push(chainEntry(provider, attemptNo, reason, outcome.status, outcome.message, elapsed));
       lastFailure = { status: outcome.status, timeout: outcome.reason === 'timeout', message: outcome.message };
-      recordCircuit(ctx, provider, false);
+      await recordCircuit(ctx, provider, false);
       continue;
     }
     if (outcome.kind === 'client_error') {
@@ -199,7 +199,7 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
     }
 
     ctx.chain.push(chainEntry(provider, attemptNo, reason, outcome.status, null, elapsed));
-    recordCircuit(ctx, provider, true);
+    await recordCircuit(ctx, provider, true);
     const ttfbMs = services.now() - ctx.startedAt;
     const headers = clientResponseHeaders(outcome.headers, ctx.requestId);
     const finish = (result: RelayResult): Promise<void> => {
@@ -304,9 +304,13 @@ function chainEntry(
   return { providerId: provider.id, providerName: provider.name, attempt, reason, statusCode, error, durationMs };
 }
 
-function recordCircuit(ctx: Ctx, provider: ProviderWithSecret, ok: boolean): void {
+/**
+ * Awaited, so the next request (and this one's next attempt) sees the state: a success costs
+ * nothing while the circuit is clean; a failure is already on the slow path. Never throws.
+ */
+function recordCircuit(ctx: Ctx, provider: ProviderWithSecret, ok: boolean): Promise<void> {
   const work = ok ? ctx.deps.router.recordSuccess(provider) : ctx.deps.router.recordFailure(provider);
-  work.catch((err) => ctx.deps.services.logger.warn('circuit update failed', { providerId: provider.id, error: String(err) }));
+  return work.catch((err) => ctx.deps.services.logger.warn('circuit update failed', { providerId: provider.id, error: String(err) }));
 }
 
 interface SettleFacts {

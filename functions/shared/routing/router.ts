@@ -103,29 +103,33 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
       return { attempts, filtered };
     },
 
-    /** Before sending a probe: claim it so only one instance probes a half-open provider. */
+    /** Before sending a probe: claim it so only one request (of any instance) probes a half-open provider. */
     async claimProbe(provider: ProviderWithSecret): Promise<boolean> {
-      const seen = await services.circuits.get(provider.id);
-      if (circuitDecision(seen, now()) !== 'probe') return circuitDecision(seen, now()) === 'pass';
-      const next = recordProbeStart(seen, now());
-      const ok = await services.circuits.claimProbe(provider.id, seen, next);
-      circuitCache.set(provider.id, { at: now(), rec: next });
-      return ok;
+      let passes = false;
+      const { record, written } = await services.circuits.transition(provider.id, (current) => {
+        const decision = circuitDecision(current, now());
+        passes = decision === 'pass';
+        return decision === 'probe' ? recordProbeStart(current, now()) : null;
+      });
+      circuitCache.set(provider.id, { at: now(), rec: record });
+      return written || passes;
     },
 
     async recordSuccess(provider: ProviderWithSecret): Promise<void> {
       const cached = circuitCache.get(provider.id)?.rec;
       if (cached && cached.state === 'closed' && cached.failures === 0) return;
-      const next = recordSuccess(await services.circuits.get(provider.id), now());
-      await services.circuits.put(provider.id, next);
-      circuitCache.set(provider.id, { at: now(), rec: next });
+      const { record } = await services.circuits.transition(provider.id, (current) =>
+        current.state === 'closed' && current.failures === 0 ? null : recordSuccess(current, now()),
+      );
+      circuitCache.set(provider.id, { at: now(), rec: record });
     },
 
+    /** Counts one failure; call it once per request and provider, whatever the number of retries. */
     async recordFailure(provider: ProviderWithSecret): Promise<void> {
-      const current = await services.circuits.get(provider.id);
-      const next = recordFailure(current, now(), provider.circuitFailureThreshold, provider.circuitOpenMs);
-      await services.circuits.put(provider.id, next);
-      circuitCache.set(provider.id, { at: now(), rec: next });
+      const { record } = await services.circuits.transition(provider.id, (current) =>
+        recordFailure(current, now(), provider.circuitFailureThreshold, provider.circuitOpenMs),
+      );
+      circuitCache.set(provider.id, { at: now(), rec: record });
     },
 
     /** Binds (or rebinds) a session to the provider that served it; sliding SESSION_TTL, counts the request. */
