@@ -52,14 +52,25 @@ export function badge(text: string, tone: 'ok' | 'warn' | 'danger' | 'accent' | 
  * A table inside a horizontally scrolling wrapper, so wide tables never widen the page. Each cell
  * gets its column name as `data-label`, which narrow screens show when rows stack into cards.
  */
-export function table(caption: string, head: Array<string | { text: string; num?: boolean }>, rows: Node[]): HTMLDivElement {
-  const names = head.map((c) => (typeof c === 'string' ? c : c.text));
-  for (const row of rows) {
-    if (!(row instanceof HTMLTableRowElement)) continue;
-    [...row.cells].forEach((cell, i) => {
-      if (!cell.dataset.label && names[i]) cell.dataset.label = names[i];
-    });
-  }
+export type Column = string | { text: string; num?: boolean };
+
+/** Labels a row's cells with their column names (rows added to a table later need this too). */
+export function labelRow(row: HTMLTableRowElement, head: Column[]): HTMLTableRowElement {
+  [...row.cells].forEach((cell, i) => {
+    const column = head[i];
+    const name = typeof column === 'string' ? column : column?.text;
+    if (cell.dataset.label || !name) return;
+    cell.dataset.label = name;
+    // One wrapper per cell, so the stacked layout can put label and value side by side.
+    const value = h('div', { class: 'cell' });
+    value.append(...cell.childNodes);
+    cell.append(value);
+  });
+  return row;
+}
+
+export function table(caption: string, head: Column[], rows: Node[]): HTMLDivElement {
+  for (const row of rows) if (row instanceof HTMLTableRowElement) labelRow(row, head);
   return h('div', { class: 'table-wrap' },
     h('table', null,
       h('caption', { class: 'visually-hidden' }, caption),

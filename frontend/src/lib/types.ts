@@ -57,11 +57,23 @@ export interface UsageReport {
   activeSessions: { limit: number | null; used: number };
 }
 
+/** The key holder's own user: its limits, without admin-only fields (note, provider group). */
+export type MeUser = Pick<User, 'id' | 'name' | 'allowedModels' | 'rpmLimit' | 'concurrentSessions' | 'limit5hUsd'
+  | 'dailyLimitUsd' | 'limitWeeklyUsd' | 'limitMonthlyUsd' | 'limitTotalUsd'>;
+
+/** What a key holder sees of one of its requests (no providers or routing detail). */
+export type RecentRequest = Pick<RequestLog, 'id' | 'createdAt' | 'endpoint' | 'model' | 'stream' | 'statusCode'
+  | 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'costUsd' | 'durationMs'
+  | 'sessionId' | 'error'>;
+
 export interface MeReport {
   key: ApiKey;
-  user: User;
+  user: MeUser;
+  /** Key windows and user windows, told apart by `scope`. */
   windows: UsageWindow[];
-  recent: RequestLog[];
+  rpm?: UsageReport['rpm'];
+  activeSessions?: UsageReport['activeSessions'] & { scope?: string };
+  recent: RecentRequest[];
 }
 
 export interface LogQuery {

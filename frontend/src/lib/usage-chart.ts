@@ -21,18 +21,33 @@ export function toColumns(series: readonly SummarySeriesPoint[]): [number[], num
   return [sorted.map((p) => p.x), sorted.map((p) => p.requests), sorted.map((p) => p.costUsd)];
 }
 
+/** Dollar tick labels with as many decimals as the tick spacing needs ($0.0025, $0.005, …). */
+function usdTicks(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
+  const decimals = Math.min(6, Math.max(2, Math.ceil(-Math.log10(incr || 1))));
+  return splits.map((v) => `$${v.toFixed(decimals)}`);
+}
+
 function build(container: HTMLElement, series: readonly SummarySeriesPoint[]): uPlot {
   const text = cssVar('--muted');
   const grid = cssVar('--border');
   const requestsColour = cssVar('--chart-1');
   const costColour = cssVar('--chart-2');
+  const data = toColumns(series);
+  const xs = data[0];
+  // Half a bucket of room on both sides so the first and last bars are drawn whole.
+  const step = xs.length > 1 ? xs[1] - xs[0] : 3600;
   const bars = uPlot.paths.bars?.({ size: [0.6, 48], gap: 1 });
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const nonZero = (u: uPlot, i: number) => (u.data[i] as number[]).flatMap((v, idx) => (v ? [idx] : []));
   const opts: uPlot.Options = {
     width: Math.max(200, container.clientWidth),
     height: 260,
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, requests: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, cost: { range: (_u, _min, max) => [0, Math.max(0.01, max) * 1.1] } },
+    scales: {
+      x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+      requests: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      cost: { range: (_u, _min, max) => [0, Math.max(0.01, max) * 1.1] },
+    },
     series: [
       {},
       {
@@ -40,17 +55,18 @@ function build(container: HTMLElement, series: readonly SummarySeriesPoint[]): u
         paths: bars, points: { show: false }, value: (_u, v) => (v === null ? '—' : String(v)),
       },
       {
-        label: 'Cost', scale: 'cost', stroke: costColour, width: 2, points: { show: true, size: 5, fill: costColour },
+        label: 'Cost', scale: 'cost', stroke: costColour, width: 2,
+        points: { show: true, size: 6, fill: costColour, filter: nonZero },
         value: (_u, v) => (v === null ? '—' : formatUsd(v)),
       },
     ],
     axes: [
       { ...axis },
-      { ...axis, scale: 'requests', label: 'Requests', labelSize: 18, size: 48 },
-      { ...axis, scale: 'cost', side: 1, label: 'Cost (USD)', labelSize: 18, size: 64, grid: { show: false }, values: (_u, vals) => vals.map((v) => `$${v.toFixed(v < 1 ? 2 : 0)}`) },
+      { ...axis, scale: 'requests', label: 'Requests', labelSize: 18, size: 48, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 1e5, 1e6] },
+      { ...axis, scale: 'cost', side: 1, label: 'Cost (USD)', labelSize: 18, size: 72, grid: { show: false }, values: usdTicks },
     ],
   };
-  return new uPlot(opts, toColumns(series), container);
+  return new uPlot(opts, data, container);
 }
 
 export function createUsageChart(container: HTMLElement, series: readonly SummarySeriesPoint[]): UsageChart {

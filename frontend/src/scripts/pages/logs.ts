@@ -1,6 +1,6 @@
 // Logs: filters mirrored in the URL, cursor paging, and a drawer with one request's full detail.
 import { api } from '../../lib/api.js';
-import { byId, emptyState, h, replace, table } from '../../lib/dom.js';
+import { byId, emptyState, h, labelRow, replace, table, type Column } from '../../lib/dom.js';
 import { loadDirectory, type Directory } from '../../lib/directory.js';
 import { formatCount, formatMs, formatTime, formatUsd } from '../../lib/format.js';
 import { isoFromLocalInput, localInputFromIso } from '../../lib/form-values.js';
@@ -13,6 +13,8 @@ import { statusBadge } from '../../lib/widgets.js';
 
 const FILTERS = ['userId', 'keyId', 'providerId', 'model', 'status', 'sessionId', 'from', 'to'] as const;
 const PAGE_SIZE = '50';
+const COLUMNS: Column[] = ['Time', 'User', 'Key', 'Provider', 'Model', 'Status',
+  { text: 'Tokens in / out', num: true }, { text: 'Cost', num: true }, { text: 'Duration', num: true }, ''];
 const form = byId<HTMLFormElement>('filters');
 const region = byId('logs-region');
 const paging = byId('paging');
@@ -97,8 +99,7 @@ function renderFirst(q: LogQuery, page: LogPage): HTMLElement {
     rowsBody = null;
     return emptyState(Object.keys(q).length ? 'No requests match these filters.' : 'No requests logged yet.');
   }
-  const wrap = table('Request logs', ['Time', 'User', 'Key', 'Provider', 'Model', 'Status',
-    { text: 'Tokens in / out', num: true }, { text: 'Cost', num: true }, { text: 'Duration', num: true }, ''], page.items.map(row));
+  const wrap = table('Request logs', COLUMNS, page.items.map(row));
   rowsBody = wrap.querySelector('tbody');
   return wrap;
 }
@@ -107,7 +108,7 @@ async function more(q: LogQuery, cursor: string): Promise<void> {
   replace(paging, loadingState('Loading more…'));
   try {
     const page = await fetchPage(q, cursor);
-    rowsBody?.append(...page.items.map(row));
+    rowsBody?.append(...page.items.map((log) => labelRow(row(log), COLUMNS)));
     setPaging(q, page.nextCursor);
   } catch (err) {
     if (!handleAuthError(err)) replace(paging, errorState(err, () => void more(q, cursor)));
@@ -138,12 +139,20 @@ drawer.addEventListener('close', () => {
   }
 });
 
+// Fetched inside the form's submit so a rejected filter (400) is explained beside its field.
 onSubmit(form, async () => {
   const q = queryFromForm();
+  replace(paging);
+  region.setAttribute('aria-busy', 'true');
+  try {
+    const page = await fetchPage(q, null);
+    replace(region, renderFirst(q, page));
+  } finally {
+    region.removeAttribute('aria-busy');
+  }
   const url = new URL(location.pathname, location.origin);
   for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
   history.replaceState(null, '', url);
-  search(q);
 });
 
 byId('clear-filters').addEventListener('click', () => {
@@ -161,6 +170,8 @@ void requireRole('admin').then(async () => {
   dir = loaded;
   const q = queryFromUrl();
   await fillForm(q);
+  // Phones start with the filters folded unless some are in use.
+  if (Object.keys(q).length || matchMedia('(min-width: 641px)').matches) byId<HTMLDetailsElement>('filters-box').open = true;
   search(q);
   const id = new URLSearchParams(location.search).get('id');
   if (id) openDetail(id, false);

@@ -1,18 +1,33 @@
 // My usage (key holders): limits, spend per window with reset times, and recent requests.
 import { api } from '../../lib/api.js';
 import { badge, byId, emptyState, h, replace, table } from '../../lib/dom.js';
-import { formatCount, formatMs, formatTime, formatUsd } from '../../lib/format.js';
+import { fillRatio, formatCount, formatMs, formatTime, formatUsd } from '../../lib/format.js';
 import { requireRole } from '../../lib/session.js';
 import type { MeReport, UsageWindow } from '../../lib/types.js';
 import { limitsSummary } from '../../lib/user-form.js';
 import { loadInto } from '../../lib/view.js';
-import { statusBadge, windowMeter } from '../../lib/widgets.js';
+import { meter, statusBadge, windowMeter } from '../../lib/widgets.js';
 
 const region = byId('me-region');
 
-function windowsCard(title: string, windows: UsageWindow[]): HTMLElement | null {
-  if (windows.length === 0) return null;
-  return h('section', { class: 'card', 'aria-label': title }, h('h2', null, title), h('div', { class: 'meters' }, windows.map((w) => windowMeter(w))));
+function windowsCard(title: string, windows: UsageWindow[], extra: HTMLElement[] = []): HTMLElement | null {
+  if (windows.length === 0 && extra.length === 0) return null;
+  return h('section', { class: 'card', 'aria-label': title }, h('h2', null, title),
+    h('div', { class: 'meters' }, windows.map((w) => windowMeter(w)), extra));
+}
+
+/** Requests this minute and active sessions, when the API reports them. */
+function rateMeters(me: MeReport): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (me.rpm) {
+    out.push(meter('Requests this minute', formatCount(me.rpm.used), me.rpm.limit === null ? null : formatCount(me.rpm.limit),
+      fillRatio(me.rpm.used, me.rpm.limit)));
+  }
+  if (me.activeSessions) {
+    const s = me.activeSessions;
+    out.push(meter('Active sessions', formatCount(s.used), s.limit === null ? null : formatCount(s.limit), fillRatio(s.used, s.limit)));
+  }
+  return out;
 }
 
 function render(me: MeReport): HTMLElement {
@@ -33,8 +48,8 @@ function render(me: MeReport): HTMLElement {
         kv('Models', user.allowedModels.length ? user.allowedModels.join(', ') : 'all models'),
         kv('Key limits', limitsSummary(key, formatUsd)),
         kv('User limits', limitsSummary(user, formatUsd)))),
-    windowsCard(keyWindows.length ? 'Your user' : 'Usage', userWindows),
     windowsCard('This key', keyWindows),
+    windowsCard(keyWindows.length ? 'Your user (all keys)' : 'Usage', userWindows, rateMeters(me)),
     h('section', { class: 'card', 'aria-labelledby': 'recent-title' },
       h('h2', { id: 'recent-title' }, 'Recent requests'),
       me.recent.length === 0 ? emptyState('No requests with this key yet.')
