@@ -9,6 +9,9 @@ import { ensureTable } from '../shared/db/bootstrap.js';
 import { createKeyAuthenticator } from '../shared/auth/authenticate-key.js';
 import { createLogger, type HubLogger } from '../shared/logger.js';
 import { createServices, type Services } from '../shared/services.js';
+import { createProxyApp } from '../proxy/app.js';
+import { createProxyDeps } from '../proxy/deps.js';
+import type { ProxyDeps } from '../proxy/pipeline.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './admin-token.js';
 import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 import { createHubApp } from './hub-app.js';
@@ -21,6 +24,7 @@ export interface RunningHub {
   adminToken: ResolvedAdminToken;
   services: Services;
   storeEndpoint: string;
+  proxy: ProxyDeps;
   /** Stop accepting, finish in-flight work, flush and close the store. */
   stop(): Promise<void>;
 }
@@ -49,10 +53,17 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const adminToken = resolveAdminToken(config.adminToken, resolve(config.dataDir));
   const services = createServices({ config, db, logger, now: options.now, random: options.random });
   const keyAuthenticator = createKeyAuthenticator(services, 3000);
+  const proxyDeps = createProxyDeps(services, { keys: keyAuthenticator });
   const app = createHubApp(services, {
     adminToken: adminToken.token,
     keyAuthenticator,
+    // Admin changes reach the proxy in this process at once (other instances: within the cache TTLs).
+    onChange: () => {
+      proxyDeps.router.invalidate();
+      proxyDeps.prices.invalidate();
+    },
     frontendDir: resolve(projectRoot, 'frontend', 'dist'),
+    mounts: [createProxyApp(proxyDeps)],
   });
   const stopSweeper = store ? startTtlSweeper(db, 60_000, (err) => logger.warn('ttl sweep failed', { error: err })) : () => {};
 
@@ -71,7 +82,10 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Like the EventBridge schedule on AWS; PRICE_SYNC_INTERVAL_MS=0 turns it off (tests, offline use).
-  const priceSync = config.priceSyncIntervalMs > 0 ? startPriceSyncTimer(services, config.priceSyncIntervalMs) : null;
+  const priceSync =
+    config.priceSyncIntervalMs > 0
+      ? startPriceSyncTimer(services, config.priceSyncIntervalMs, { onSynced: () => proxyDeps.prices.invalidate() })
+      : null;
 
   let stopping: Promise<void> | null = null;
   return {
@@ -80,10 +94,14 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     adminToken,
     services,
     storeEndpoint: endpoint,
+    proxy: proxyDeps,
     stop() {
       stopping ??= (async () => {
         stopSweeper();
         await new Promise<void>((done) => server.close(() => done()));
+        // Every request that was answered is settled (logged, counted) before the store closes.
+        const drained = await proxyDeps.settle.drain(15_000);
+        if (!drained) logger.error('shutdown: some request settles could not be written', { pending: proxyDeps.settle.pending() });
         await priceSync?.stop();
         if (store) await store.close();
       })();

@@ -12,8 +12,9 @@ import { createSettleQueue } from './settle/settle-queue.js';
 export const DEFAULT_TIMEOUTS: ProxyTimeouts = { streamFirstByteMs: 120_000, idleMs: 180_000 };
 
 export interface ProxyDepsOptions {
-  limiter: LimiterPort;
-  stats: StatsPort;
+  /** Defaults: the services' limiter and statistics recorder. */
+  limiter?: LimiterPort;
+  stats?: StatsPort;
   keys?: KeyAuthenticator;
   timeouts?: Partial<ProxyTimeouts>;
   awaitSettle?: boolean;
@@ -21,14 +22,14 @@ export interface ProxyDepsOptions {
   fetchImpl?: typeof fetch;
 }
 
-export function createProxyDeps(services: Services, options: ProxyDepsOptions): ProxyDeps {
+export function createProxyDeps(services: Services, options: ProxyDepsOptions = {}): ProxyDeps {
   return {
     services,
     keys: options.keys ?? createKeyAuthenticator(services, 3000),
     throttle: createFailureThrottle(services.config.authFailuresPerMinute, services.now),
     router: createRouter(services),
-    limiter: options.limiter,
-    stats: options.stats,
+    limiter: options.limiter ?? services.limiter,
+    stats: options.stats ?? services.stats,
     prices: createPriceCache((name) => services.prices.get(name), services.now),
     settle: createSettleQueue({ logger: services.logger, retryDelaysMs: options.retryDelaysMs }),
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },

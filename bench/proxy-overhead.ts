@@ -1,0 +1,145 @@
+// Proxy overhead benchmark (issue 3): added latency of Code Hub and of a bare pass-through versus
+// calling the fake upstream directly, non-streaming and streaming, at concurrency 1 and 8, plus the
+// store round trips per request on the warm path. Everything runs on 127.0.0.1.
+//   npx tsx bench/proxy-overhead.ts [--requests 400] [--json out.json]
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from '../functions/shared/config.js';
+import { createLogger } from '../functions/shared/logger.js';
+import { startHub } from '../functions/local/start.js';
+import { fmt, percentile, runLoad, startBenchUpstream, timedPost, type Timing } from './lib/harness.js';
+import { instrumentStore, type StoreProbe } from './lib/store-probe.js';
+import { seedHub } from './lib/seed.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const REQUESTS = Number(args.get('requests') ?? 400);
+
+async function startBareProxy(upstream: string) {
+  // The baseline: Hono on node-server forwarding with fetch; no auth, no store, no parsing.
+  const app = new Hono();
+  app.post('/v1/*', async (c) => {
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('host');
+    headers.delete('content-length');
+    const res = await fetch(`${upstream}${c.req.path}`, { method: 'POST', headers, body: await c.req.arrayBuffer() });
+    return new Response(res.body, { status: res.status, headers: res.headers });
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ready(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+interface Row {
+  target: string;
+  mode: 'non-stream' | 'stream';
+  concurrency: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  ttfbP50: number;
+  ttfbP95: number;
+  totalP50: number;
+  totalP95: number;
+  addedTtfbP50: number;
+  addedTtfbP95: number;
+  addedTotalP50: number;
+  addedTotalP95: number;
+}
+
+function summarize(target: string, mode: Row['mode'], concurrency: number, run: { timings: Timing[]; wallMs: number; errors: number }, direct?: Row): Row {
+  const t = run.timings;
+  const row: Row = {
+    target,
+    mode,
+    concurrency,
+    requests: t.length,
+    errors: run.errors,
+    rps: (t.length / run.wallMs) * 1000,
+    ttfbP50: percentile(t.map((x) => x.ttfbMs), 50),
+    ttfbP95: percentile(t.map((x) => x.ttfbMs), 95),
+    totalP50: percentile(t.map((x) => x.totalMs), 50),
+    totalP95: percentile(t.map((x) => x.totalMs), 95),
+    addedTtfbP50: 0,
+    addedTtfbP95: 0,
+    addedTotalP50: 0,
+    addedTotalP95: 0,
+  };
+  if (direct) {
+    row.addedTtfbP50 = row.ttfbP50 - direct.ttfbP50;
+    row.addedTtfbP95 = row.ttfbP95 - direct.ttfbP95;
+    row.addedTotalP50 = row.totalP50 - direct.totalP50;
+    row.addedTotalP95 = row.totalP95 - direct.totalP95;
+  }
+  return row;
+}
+
+async function main() {
+  const upstream = await startBenchUpstream();
+  const bare = await startBareProxy(upstream.url);
+  const config = { ...loadConfig({}), port: 0, logLevel: 'SILENT', priceSyncIntervalMs: 0, dataDir: '/tmp/code-hub-bench' };
+  const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: true });
+  const probe: StoreProbe = instrumentStore(hub.services.db);
+  const { secret } = await seedHub(hub.services, upstream.url);
+
+  const body = (stream: boolean) =>
+    JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 256, stream, messages: [{ role: 'user', content: 'benchmark' }] });
+  const hubHeaders = { 'x-api-key': secret, 'anthropic-version': '2023-06-01' };
+  const rows: Row[] = [];
+
+  for (const mode of ['non-stream', 'stream'] as const) {
+    const payload = body(mode === 'stream');
+    for (const concurrency of [1, 8]) {
+      const total = concurrency === 1 ? REQUESTS : REQUESTS * 2;
+      const targets: [string, string, Record<string, string>][] = [
+        ['direct', `${upstream.url}/v1/messages`, {}],
+        ['bare pass-through', `${bare.url}/v1/messages`, {}],
+        ['code hub', `${hub.url}/v1/messages`, hubHeaders],
+      ];
+      // Warm up every target (keep-alive sockets, JIT, caches).
+      for (const [, url, headers] of targets) await runLoad(50, concurrency, () => timedPost(url, payload, headers));
+      let direct: Row | undefined;
+      for (const [name, url, headers] of targets) {
+        const run = await runLoad(total, concurrency, () => timedPost(url, payload, headers));
+        const row = summarize(name, mode, concurrency, run, direct);
+        if (name === 'direct') direct = row;
+        rows.push(row);
+      }
+    }
+  }
+
+  // Store round trips of one warm request at concurrency 1, once earlier settles are written.
+  await hub.proxy.settle.drain(60_000);
+  await timedPost(`${hub.url}/v1/messages`, body(false), hubHeaders);
+  await hub.proxy.settle.drain(60_000);
+  const trips = await probe.measure(async () => {
+    const t = await timedPost(`${hub.url}/v1/messages`, body(false), hubHeaders);
+    if (t.status !== 200) throw new Error(`status ${t.status}`);
+  }, upstream.lastReceivedAt);
+
+  console.log(`\nProxy overhead (${REQUESTS} requests at c=1, ${REQUESTS * 2} at c=8; fake upstream on 127.0.0.1; embedded store)\n`);
+  console.log('| target | mode | c | req/s | TTFB p50 | TTFB p95 | total p50 | total p95 | added TTFB p50 | added TTFB p95 | added total p50 | added total p95 | errors |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const added = r.target === 'direct' ? ['—', '—', '—', '—'] : [r.addedTtfbP50, r.addedTtfbP95, r.addedTotalP50, r.addedTotalP95].map(fmt);
+    console.log(
+      `| ${r.target} | ${r.mode} | ${r.concurrency} | ${r.rps.toFixed(0)} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP95)} | ${fmt(r.totalP50)} | ${fmt(r.totalP95)} | ${added.join(' | ')} | ${r.errors} |`,
+    );
+  }
+  console.log(
+    `\nStore operations per warm request: ${trips.beforeUpstream} before the upstream call in ${trips.sequentialBeforeUpstream} sequential round trip(s); ${trips.total} in all (${trips.byCommand}).`,
+  );
+  if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ rows, trips }, null, 2));
+
+  await hub.stop();
+  await bare.close();
+  await upstream.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
