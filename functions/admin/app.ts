@@ -14,6 +14,7 @@ import { priceRoutes } from './routes/prices.js';
 import { providerRoutes } from './routes/providers.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { statsRoutes } from './routes/stats.js';
+import { meRoutes, usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AdminAppOptions {
@@ -75,6 +76,8 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
       }
     })
     .route('/auth', authRoutes(auth))
+    .route('/me', meRoutes(services))
+    .route('/', usageRoutes(services))
     .route('/users', userRoutes(services, onChange))
     .route('/keys', keyRoutes(services, onChange))
     .route('/providers', providerRoutes(services, onChange))
