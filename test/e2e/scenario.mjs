@@ -2,6 +2,7 @@
 
 import { assert, checkPage, settled } from './harness.mjs';
 import { FAKE_USAGE, PRICED_MODEL } from './fake-upstream.mjs';
+import { runManagementSteps } from './steps-manage.mjs';
 
 const ADMIN_PAGES = ['/', '/providers/', '/users/', '/logs/', '/sessions/', '/leaderboards/', '/prices/', '/usage-doc/'];
 
@@ -196,6 +197,8 @@ export async function runScenario(run, { browser, server, upstream }) {
     await settled(page);
     assert((await page.textContent('#board-region')).includes(PRICED_MODEL), 'the monthly model board does not list the model');
   }, { needs: ['proxied requests with the new key reach the fake upstream'] });
+
+  await runManagementSteps(run, { page, base, state });
 
   await step('dark mode toggles and persists across pages', async () => {
     await page.goto('/sessions/');

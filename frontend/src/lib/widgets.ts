@@ -24,13 +24,13 @@ export function windowMeter(w: UsageWindow, prefix = ''): HTMLDivElement {
   return meter(`${prefix}${windowLabel(w.window)}`, formatUsd(w.usedUsd), w.limitUsd === null ? null : formatUsd(w.limitUsd), ratio, resets);
 }
 
-/** All bars of a usage report: spend windows, then requests per minute and active sessions. */
+/** All bars of a usage report: spend windows, then requests per minute (a user limit) and active sessions. */
 export function usageMeters(report: UsageReport, scopeFilter?: 'user' | 'key'): HTMLDivElement {
   const windows = report.windows.filter((w) => !scopeFilter || !w.scope || w.scope === scopeFilter);
   return h('div', { class: 'meters' },
     windows.map((w) => windowMeter(w)),
-    meter('Requests this minute', formatCount(report.rpm.used), report.rpm.limit === null ? null : formatCount(report.rpm.limit),
-      fillRatio(report.rpm.used, report.rpm.limit)),
+    scopeFilter === 'key' ? null : meter('Requests this minute', formatCount(report.rpm.used),
+      report.rpm.limit === null ? null : formatCount(report.rpm.limit), fillRatio(report.rpm.used, report.rpm.limit)),
     meter('Active sessions', formatCount(report.activeSessions.used),
       report.activeSessions.limit === null ? null : formatCount(report.activeSessions.limit),
       fillRatio(report.activeSessions.used, report.activeSessions.limit)));
