@@ -5,6 +5,7 @@ import { extractClientKey } from '../shared/auth/authenticate-key.js';
 import { ForbiddenError, GatewayError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { newRequestId, safeEqual } from '../shared/ids.js';
 import { countTokensEndpoint, messagesEndpoint } from './endpoints/anthropic.js';
+import { chatCompletionsEndpoint, responsesEndpoint } from './endpoints/openai.js';
 import type { EndpointSpec } from './endpoints/types.js';
 import { listModels, modelsResponse } from './models.js';
 import { errorResponse, handleProxyRequest, type ProxyDeps } from './pipeline.js';
@@ -12,32 +13,26 @@ import { errorResponse, handleProxyRequest, type ProxyDeps } from './pipeline.js
 export interface ProxyEndpoints {
   messages: EndpointSpec;
   countTokens: EndpointSpec;
-  chatCompletions?: EndpointSpec;
-  responses?: EndpointSpec;
+  chatCompletions: EndpointSpec;
+  responses: EndpointSpec;
 }
 
 export interface ProxyAppOptions {
   endpoints?: Partial<ProxyEndpoints>;
 }
 
-/** Which client format a path speaks: Anthropic for /v1/messages*, OpenAI otherwise. */
+/** Which client format a path speaks: Anthropic for /v1/messages*, OpenAI otherwise (/v1/models included). */
 function specForPath(path: string, endpoints: ProxyEndpoints): EndpointSpec {
   if (path.startsWith('/v1/messages')) return endpoints.messages;
-  return endpoints.chatCompletions ?? endpoints.responses ?? openAiErrorsOnly(endpoints.messages);
-}
-
-function openAiErrorsOnly(base: EndpointSpec): EndpointSpec {
-  return {
-    ...base,
-    format: 'openai',
-    errorBody: (err) => ({ error: { message: err.message, type: err.code, code: null } }),
-  };
+  return path.startsWith('/v1/responses') ? endpoints.responses : endpoints.chatCompletions;
 }
 
 export function createProxyApp(deps: ProxyDeps, options: ProxyAppOptions = {}) {
   const endpoints: ProxyEndpoints = {
     messages: messagesEndpoint,
     countTokens: countTokensEndpoint,
+    chatCompletions: chatCompletionsEndpoint,
+    responses: responsesEndpoint,
     ...options.endpoints,
   };
   const originSecret = deps.services.config.originVerifySecret;
@@ -64,14 +59,8 @@ export function createProxyApp(deps: ProxyDeps, options: ProxyAppOptions = {}) {
 
   app.post('/v1/messages', (c) => handleProxyRequest(c, endpoints.messages, deps));
   app.post('/v1/messages/count_tokens', (c) => handleProxyRequest(c, endpoints.countTokens, deps));
-  if (endpoints.chatCompletions) {
-    const spec = endpoints.chatCompletions;
-    app.post('/v1/chat/completions', (c) => handleProxyRequest(c, spec, deps));
-  }
-  if (endpoints.responses) {
-    const spec = endpoints.responses;
-    app.post('/v1/responses', (c) => handleProxyRequest(c, spec, deps));
-  }
+  app.post('/v1/chat/completions', (c) => handleProxyRequest(c, endpoints.chatCompletions, deps));
+  app.post('/v1/responses', (c) => handleProxyRequest(c, endpoints.responses, deps));
   app.get('/v1/models', async (c) => {
     const { user } = await deps.keys.authenticate(extractClientKey(c.req.raw.headers));
     const [providers, prices] = await Promise.all([deps.router.providers(), deps.services.prices.list()]);
