@@ -9,6 +9,8 @@ export interface Directory extends NameLookup {
   /** Loads the keys of these users (once each) so `key()` can name them. */
   loadKeysOf(userIds: Iterable<string | null>): Promise<void>;
   keysOf(userId: string): ApiKey[];
+  /** The key's name alone, for tight tables. */
+  keyName(id: string | null): string;
 }
 
 function shortId(id: string): string {
@@ -34,6 +36,7 @@ export async function loadDirectory(): Promise<Directory> {
       return k ? `${k.name} (${k.keyPrefix}…)` : shortId(id);
     },
     keysOf: (userId) => keysByUser.get(userId) ?? [],
+    keyName: (id) => (id ? keys.get(id)?.name ?? shortId(id) : '—'),
     async loadKeysOf(userIds) {
       const pending: Promise<void>[] = [];
       for (const id of new Set(userIds)) {

@@ -54,6 +54,13 @@ export function formatTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** A compact timestamp for tables: `01-31 14:05:09`, with the year only when it is not this year's. */
+export function formatShortTime(iso: string | null | undefined, now: Date = new Date()): string {
+  const full = formatTime(iso);
+  if (full === '—' || !iso) return full;
+  return new Date(iso).getFullYear() === now.getFullYear() ? full.slice(5) : full;
+}
+
 /** `YYYY-MM-DD` of a date in the viewer's zone (for date inputs and leaderboard queries). */
 export function localDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

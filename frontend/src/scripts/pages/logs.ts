@@ -2,7 +2,7 @@
 import { api } from '../../lib/api.js';
 import { byId, emptyState, h, labelRow, replace, table, type Column } from '../../lib/dom.js';
 import { loadDirectory, type Directory } from '../../lib/directory.js';
-import { formatCount, formatMs, formatTime, formatUsd } from '../../lib/format.js';
+import { formatCount, formatMs, formatShortTime, formatTime, formatUsd } from '../../lib/format.js';
 import { isoFromLocalInput, localInputFromIso } from '../../lib/form-values.js';
 import { control, fill, onSubmit, text } from '../../lib/forms.js';
 import { renderLogDetail } from '../../lib/log-detail.js';
@@ -71,9 +71,9 @@ async function fillForm(q: LogQuery): Promise<void> {
 function row(log: RequestLog): HTMLTableRowElement {
   const model = log.upstreamModel && log.upstreamModel !== log.model ? `${log.model} → ${log.upstreamModel}` : log.model ?? '—';
   return h('tr', { 'data-log': log.id },
-    h('td', null, formatTime(log.createdAt)),
+    h('td', null, h('time', { datetime: log.createdAt, title: formatTime(log.createdAt) }, formatShortTime(log.createdAt))),
     h('td', null, dir.user(log.userId)),
-    h('td', null, dir.key(log.keyId)),
+    h('td', null, h('span', { title: dir.key(log.keyId) }, dir.keyName(log.keyId))),
     h('td', null, dir.provider(log.providerId, log.providerName)),
     h('td', null, model),
     h('td', null, statusBadge(log.statusCode)),

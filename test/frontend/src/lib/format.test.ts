@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fillLevel, fillRatio, formatCount, formatMs, formatPercent, formatUntil, formatUsd, windowLabel,
+  fillLevel, fillRatio, formatCount, formatMs, formatPercent, formatShortTime, formatUntil, formatUsd, windowLabel,
 } from '../../../../frontend/src/lib/format.js';
 
 describe('formatUsd', () => {
@@ -76,5 +76,14 @@ describe('labels', () => {
     expect(formatPercent(0.5)).toBe('50%');
     expect(formatPercent(0.0333)).toBe('3.3%');
     expect(formatPercent(0)).toBe('0%');
+  });
+});
+
+describe('formatShortTime', () => {
+  const now = new Date(2025, 5, 1, 12, 0, 0);
+  it('drops the year for this year and keeps it otherwise', () => {
+    expect(formatShortTime(new Date(2025, 0, 31, 14, 5, 9).toISOString(), now)).toBe('01-31 14:05:09');
+    expect(formatShortTime(new Date(2024, 11, 31, 23, 59, 0).toISOString(), now)).toBe('2024-12-31 23:59:00');
+    expect(formatShortTime(null, now)).toBe('—');
   });
 });
