@@ -22,8 +22,10 @@ export interface ProxyAppOptions {
 }
 
 /** Which client format a path speaks: Anthropic for /v1/messages*, OpenAI otherwise (/v1/models included). */
-function specForPath(path: string, endpoints: ProxyEndpoints): EndpointSpec {
+function specForPath(path: string, endpoints: ProxyEndpoints, anthropicClient = false): EndpointSpec {
   if (path.startsWith('/v1/messages')) return endpoints.messages;
+  // A model listing asked for in Anthropic shape gets its errors in Anthropic shape too.
+  if (anthropicClient && path.startsWith('/v1/models')) return endpoints.messages;
   return path.startsWith('/v1/responses') ? endpoints.responses : endpoints.chatCompletions;
 }
 
@@ -38,7 +40,8 @@ export function createProxyApp(deps: ProxyDeps, options: ProxyAppOptions = {}) {
   const originSecret = deps.services.config.originVerifySecret;
   const app = new Hono();
 
-  const fail = (c: Context, err: GatewayError) => errorResponse(specForPath(c.req.path, endpoints), err, newRequestId(deps.services.now()));
+  const fail = (c: Context, err: GatewayError) =>
+    errorResponse(specForPath(c.req.path, endpoints, Boolean(c.req.header('anthropic-version'))), err, newRequestId(deps.services.now()));
 
   app.onError((err, c) => {
     if (err instanceof GatewayError) return fail(c, err);

@@ -200,6 +200,8 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
 
     ctx.chain.push(chainEntry(provider, attemptNo, reason, outcome.status, null, elapsed));
     await recordCircuit(ctx, provider, true);
+    // The provider bills the model it ran: price the request by the upstream model.
+    const upstreamPrice = upstreamModel === model ? price : await deps.prices.get(upstreamModel);
     const ttfbMs = services.now() - ctx.startedAt;
     const headers = clientResponseHeaders(outcome.headers, ctx.requestId);
     const finish = (result: RelayResult): Promise<void> => {
@@ -214,7 +216,20 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
               ? 502
               : outcome.status;
       const error = result.error ?? (trackerOutcome.error ? `${trackerOutcome.error.type}: ${trackerOutcome.error.message}` : null);
-      return settleRequest(ctx, { statusCode, error, provider, upstreamModel, outcome: trackerOutcome, ttfbMs, price, bindSession: !failed });
+      // A stream the provider broke after its first byte counts against it (success was recorded at
+      // the first byte; this is still one failure for this request).
+      const circuit = failed && result.end !== 'client_abort' ? recordCircuit(ctx, provider, false) : Promise.resolve();
+      const settled = settleRequest(ctx, {
+        statusCode,
+        error,
+        provider,
+        upstreamModel,
+        outcome: trackerOutcome,
+        ttfbMs,
+        price: upstreamPrice,
+        bindSession: !failed,
+      });
+      return Promise.all([circuit, settled]).then(() => undefined);
     };
 
     if (prepared.transformBody) {

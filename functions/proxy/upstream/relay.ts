@@ -57,6 +57,21 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
   let bytes = 0;
   let pending = options.firstChunk;
   let trackerEnded = false;
+  /** The last two bytes sent: an in-band error must start on an event boundary (a blank line). */
+  const tail = [10, 10];
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+    bytes += chunk.byteLength;
+    tracker.push(chunk);
+    controller.enqueue(chunk);
+    const n = chunk.byteLength;
+    if (n >= 2) [tail[0], tail[1]] = [chunk[n - 2]!, chunk[n - 1]!];
+    else if (n === 1) [tail[0], tail[1]] = [tail[1]!, chunk[0]!];
+  };
+  /** An in-band error must not run into a partial event: close the open event first. */
+  const sendError = (controller: ReadableStreamDefaultController<Uint8Array>, error: Uint8Array) => {
+    if (tail[0] !== 10 || tail[1] !== 10) controller.enqueue(new TextEncoder().encode('\n\n'));
+    controller.enqueue(error);
+  };
   const endTracker = () => {
     if (trackerEnded) return;
     trackerEnded = true;
@@ -76,9 +91,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
         if (pending) {
           const chunk = pending;
           pending = null;
-          bytes += chunk.byteLength;
-          tracker.push(chunk);
-          controller.enqueue(chunk);
+          send(controller, chunk);
           return;
         }
         try {
@@ -90,7 +103,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
             if (options.requireCompletion && !outcome.completed && !outcome.error) {
               const message = 'upstream stream ended before completion';
               settled = finish('upstream_error', message);
-              if (!options.transform) controller.enqueue(options.inBandError(message, 'api_error'));
+              if (!options.transform) sendError(controller, options.inBandError(message, 'api_error'));
             } else {
               settled = finish('completed', null);
             }
@@ -98,9 +111,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
             controller.close();
             return;
           }
-          bytes += value.byteLength;
-          tracker.push(value);
-          controller.enqueue(value);
+          send(controller, value);
         } catch (err) {
           if (finished) return;
           const end: RelayEnd = err instanceof RelayTimeout ? err.kind : 'upstream_error';
@@ -109,7 +120,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
           reader.cancel().catch(() => {});
           const settled = finish(end, message);
           if (!options.transform) {
-            controller.enqueue(options.inBandError(message, end === 'upstream_error' ? 'api_error' : 'timeout_error'));
+            sendError(controller, options.inBandError(message, end === 'upstream_error' ? 'api_error' : 'timeout_error'));
           }
           await settled;
           controller.close();

@@ -154,6 +154,25 @@ describe('POST /v1/messages streaming', () => {
     expect(log!.chain).toHaveLength(1);
   });
 
+  it('starts the in-band error on an event boundary when the upstream dies mid-event, and counts it against the provider', async () => {
+    bed = await startProxyTestbed();
+    const sse = fixture('stream-text.sse');
+    const cut = sse.indexOf('event: content_block_delta') + 30;
+    bed.upstream.handle(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse.slice(0, cut));
+      await sleep(20);
+      res.destroy();
+    });
+    const res = await post(bed, messagesBody({ stream: true }));
+    const text = await res.text();
+    expect(text.startsWith(sse.slice(0, cut))).toBe(true);
+    expect(text.slice(cut)).toMatch(/^\n\nevent: error\ndata: /);
+    const log = await logOf(bed, res.headers.get('x-request-id'));
+    const circuit = await bed.services.circuits.get(log!.providerId!);
+    expect(circuit.failures).toBe(1);
+  });
+
   it('cancels the upstream at once when the client aborts mid-stream and logs 499 with the usage seen', async () => {
     bed = await startProxyTestbed();
     const sse = fixture('stream-text.sse');
@@ -250,6 +269,15 @@ describe('POST /v1/messages non-streaming', () => {
     expect(bed.upstream.received[0]!.body.toString()).toBe(raw.replace('"claude-opus-4-5"', '"claude-sonnet-4-5"'));
     const log = await logOf(bed, res.headers.get('x-request-id'));
     expect(log).toMatchObject({ model: 'claude-opus-4-5', upstreamModel: 'claude-sonnet-4-5' });
+  });
+
+  it('prices a redirected request by the model the provider ran', async () => {
+    bed = await startProxyTestbed({ provider: { modelRedirects: { 'claude-opus-4-5': 'claude-sonnet-4-5' } } });
+    await bed.services.prices.put({ ...(await bed.services.prices.get('claude-sonnet-4-5'))!, model: 'claude-opus-4-5', inputPerMTokUsd: 5, outputPerMTokUsd: 25, version: 'opus' });
+    bed.upstream.handle(jsonReply(fixture('body-cache.json')));
+    const res = await post(bed, messagesBody({ model: 'claude-opus-4-5' }));
+    const log = await logOf(bed, res.headers.get('x-request-id'));
+    expect(log).toMatchObject({ costUsd: 0.05148, priceVersion: 'sha-test' });
   });
 
   it('treats a 200 with an HTML page as a failure (502 when it was the only provider)', async () => {
