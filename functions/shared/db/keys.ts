@@ -56,12 +56,14 @@ export const keys = {
   }),
   spendTotal: (scope: LimitScope, scopeId: string) => ({ PK: `SPEND#${scope}#${scopeId}`, SK: 'TOTAL' }),
   /**
-   * Admission state of one scope (limits/scope-state.ts): its in-flight requests (`q:<requestId>`,
-   * each holding its reserved estimate and session) and idle sessions (`i:<sessionId>`), in one
-   * item so an UpdateItem returning ALL_NEW orders concurrent admissions exactly. Sorts before
-   * the buckets, so the admission Query (`SK >= B#…`) does not read it twice.
+   * Limit state of a key or user (limits/limit-state.ts): spend counters (5-minute buckets, local
+   * days, total), in-flight requests with their reservations, sessions and RPM slots, as attributes
+   * of one item, so admission is one UpdateItem returning ALL_NEW and concurrent admissions are
+   * ordered exactly (docs/limits.md).
    */
   spendState: (scope: LimitScope, scopeId: string) => ({ PK: `SPEND#${scope}#${scopeId}`, SK: 'A#STATE' }),
+  /** A provider's limit state, sharded by session so no item takes every request's write (read with one BatchGet). */
+  providerLimitShard: (providerId: string, shard: number) => ({ PK: `SPEND#provider#${providerId}#${shard}`, SK: 'A#STATE' }),
   /** In-flight reservations (estimated cost held at admission, released at settle). */
   spendReservation: (scope: LimitScope, scopeId: string, requestId: string) => ({
     PK: `SPEND#${scope}#${scopeId}`,

@@ -2,18 +2,25 @@
 // settle, and usage reports. Store layout, round trips and the overshoot bound: docs/limits.md.
 import type { HubConfig } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { LimitScope } from '../db/keys.js';
+import { keys } from '../db/keys.js';
 import { RateLimitError } from '../errors.js';
 import { timeOfRequestId } from '../ids.js';
 import type { HubLogger } from '../logger.js';
 import type { ApiKey, ProviderWithSecret, SpendLimits, User } from '../types.js';
-import { evaluateAdmission, rateLimitHeaders, type RpmSlot, type ScopeLimits, type ScopeUsage } from './evaluate.js';
-import { createProviderLimits } from './provider-limits.js';
-import { countRequest, recentSlots, rpmSlotStart } from './rpm.js';
-import { EMPTY_STATE, summarizeScopeState, type InFlightEntry, type ScopeState } from './scope-state.js';
-import { readSpend, spendAdds, spendWindows, type CounterAdd, type SpendSnapshot } from './spend-store.js';
-import { hasStale, markInFlight, markSettled, pruneState, unmarkInFlight } from './state-store.js';
+import { evaluateAdmission, rateLimitHeaders, type ScopeLimits, type ScopeUsage } from './evaluate.js';
+import {
+  emptyLimitState,
+  rpmSlotStart,
+  staleMarks,
+  summarizeLimitState,
+  type InFlightEntry,
+  type LimitState,
+} from './limit-state.js';
+import { createProviderLimits, providerShardOf } from './provider-limits.js';
+import { spendWindows } from './spend-windows.js';
+import { hasStale, markAdmission, pruneState, readState, settleState, undoAdmission, type StateKey } from './state-store.js';
 import { buildUsageReport, type UsageLimits, type UsageReport } from './usage-report.js';
+import { bucketStart, localDate } from './windows.js';
 
 export type { UsageReport, UsageWindow } from './usage-report.js';
 
@@ -63,22 +70,6 @@ export interface LimiterDeps {
   now: () => number;
 }
 
-interface ScopeTarget {
-  scope: 'key' | 'user';
-  id: string;
-  limits: ScopeLimits;
-}
-
-const NO_USAGE: Omit<ScopeUsage, 'sessionReleaseAtMs'> = {
-  fiveHourBuckets: [],
-  dailyNanos: 0,
-  weeklyNanos: 0,
-  monthlyNanos: 0,
-  totalNanos: 0,
-  reservedNanos: 0,
-  activeSessions: 0,
-};
-
 function hasSpendLimit(limits: SpendLimits): boolean {
   return [limits.limit5hUsd, limits.dailyLimitUsd, limits.limitWeeklyUsd, limits.limitMonthlyUsd, limits.limitTotalUsd].some(
     (limit) => limit !== null,
@@ -90,7 +81,7 @@ function scopeLimits(source: ApiKey | User): ScopeLimits {
   return { limit5hUsd, dailyLimitUsd, limitWeeklyUsd, limitMonthlyUsd, limitTotalUsd, concurrentSessions };
 }
 
-/** Admission runs the counting writes for at most this many settles that failed halfway (retry bookkeeping). */
+/** Settles that failed halfway remembered per instance (so a retry adds nothing twice), at most. */
 const MAX_PENDING_SETTLES = 10_000;
 
 export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: number } = {}): Limiter {
@@ -104,41 +95,37 @@ export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: nu
     sessionTtlSec: ttl,
     cacheMs: options.providerCacheMs ?? 1000,
   });
-  /** requestId → counter writes already done by a settle that failed later (so a retry adds nothing twice). */
+  /** requestId → scopes a settle that failed halfway has already written. */
   const settleProgress = new Map<string, Set<string>>();
 
-  function usageOf(target: ScopeTarget, state: ScopeState, snapshot: SpendSnapshot | null, req: AdmissionRequest, nowMs: number) {
-    const summary = summarizeScopeState(state, { nowMs, sessionTtlSec: ttl, sessionId: req.sessionId, ownRequestId: req.requestId });
-    const spend = snapshot ? spendWindows(snapshot, nowMs, config.timezone) : null;
+  /** evaluate.ts input for one scope from its state image; the caller's own marks left out. */
+  function scopeInput(limits: ScopeLimits, state: LimitState, req: AdmissionRequest, nowMs: number) {
+    const summary = summarizeLimitState(state, { nowMs, sessionTtlSec: ttl, sessionId: req.sessionId, ownRequestId: req.requestId });
+    const spend = spendWindows(state, nowMs, config.timezone);
     const usage: ScopeUsage = {
-      ...NO_USAGE,
-      ...(spend && {
-        fiveHourBuckets: spend.fiveHourBuckets,
-        dailyNanos: spend.dailyNanos,
-        weeklyNanos: spend.weeklyNanos,
-        monthlyNanos: spend.monthlyNanos,
-        totalNanos: spend.totalNanos,
-      }),
+      fiveHourBuckets: spend.fiveHourBuckets,
+      dailyNanos: spend.dailyNanos,
+      weeklyNanos: spend.weeklyNanos,
+      monthlyNanos: spend.monthlyNanos,
+      totalNanos: spend.totalNanos,
       reservedNanos: summary.reservedNanos,
       activeSessions: summary.activeSessions,
       sessionReleaseAtMs: summary.sessionReleaseAtMs,
     };
     // An already active session is always admitted by this scope's session cap.
-    const limits = summary.sessionActive ? { ...target.limits, concurrentSessions: null } : target.limits;
-    return { usage, limits };
+    return { usage, limits: summary.sessionActive ? { ...limits, concurrentSessions: null } : limits };
   }
 
   async function admit(req: AdmissionRequest): Promise<AdmissionTicket> {
     const base = { requestId: req.requestId, sessionId: req.sessionId, keyId: req.key.id, userId: req.user.id };
     if (!config.enableRateLimit) return { ...base, reservedNanos: 0, enforced: false, rpmCounted: false };
     const nowMs = deps.now();
-    const targets: ScopeTarget[] = [
-      { scope: 'key', id: req.key.id, limits: scopeLimits(req.key) },
-      { scope: 'user', id: req.user.id, limits: scopeLimits(req.user) },
-    ];
-    const tracked = targets.filter((t) => hasSpendLimit(t.limits) || t.limits.concurrentSessions !== null);
     const rpmLimit = req.user.rpmLimit;
-    if (tracked.length === 0 && rpmLimit === null) return { ...base, reservedNanos: 0, enforced: true, rpmCounted: false };
+    const keyLimits = scopeLimits(req.key);
+    const userLimits = scopeLimits(req.user);
+    const trackKey = hasSpendLimit(keyLimits) || keyLimits.concurrentSessions !== null;
+    const trackUser = hasSpendLimit(userLimits) || userLimits.concurrentSessions !== null || rpmLimit !== null;
+    if (!trackKey && !trackUser) return { ...base, reservedNanos: 0, enforced: true, rpmCounted: false };
 
     const entry: InFlightEntry = {
       requestId: req.requestId,
@@ -146,112 +133,87 @@ export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: nu
       sessionId: req.sessionId,
       admittedAtMs: nowMs,
     };
-    const slot = rpmSlotStart(nowMs);
-    const failOpen = (err: unknown): AdmissionTicket => {
-      logger.warn('limit counters unavailable; admitting without enforcing limits', { requestId: req.requestId, error: err });
-      return { ...base, reservedNanos: 0, enforced: false, rpmCounted: false };
-    };
-
-    // Round 1: mark the request in flight (reservation + session) and count it, before reading, so
-    // of two concurrent admissions the later one always sees the earlier (docs/limits.md).
-    const [marks, counted] = await Promise.all([
-      Promise.allSettled(tracked.map((t) => markInFlight(db, t, entry, ttl))),
-      Promise.allSettled(rpmLimit === null ? [] : [countRequest(db, req.user.id, slot)]),
-    ]);
+    const slot = rpmLimit === null ? null : rpmSlotStart(nowMs);
+    const writes: { key: StateKey; slot: number | null }[] = [
+      ...(trackKey ? [{ key: keys.spendState('key', req.key.id), slot: null }] : []),
+      ...(trackUser ? [{ key: keys.spendState('user', req.user.id), slot }] : []),
+    ];
+    // One round: mark the request in flight (its reservation, its session) and count it, getting
+    // back each state as it stands after the write, i.e. with exactly the requests before this one.
+    const results = await Promise.allSettled(writes.map((w) => markAdmission(db, w.key, entry, w.slot)));
     const undo = async () => {
-      const undone = await Promise.allSettled([
-        ...tracked.filter((_, i) => marks[i]!.status === 'fulfilled').map((t) => unmarkInFlight(db, t, req.requestId)),
-        ...(counted[0]?.status === 'fulfilled' ? [countRequest(db, req.user.id, slot, -1)] : []),
-      ]);
-      const failed = undone.find((r) => r.status === 'rejected');
+      const undone = await Promise.allSettled(
+        writes.filter((_, i) => results[i]!.status === 'fulfilled').map((w) => undoAdmission(db, w.key, req.requestId, w.slot)),
+      );
+      const failed = undone.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) logger.warn('could not take back admission marks; they expire by themselves', { requestId: req.requestId, error: failed.reason });
     };
-    const writeFailure = [...marks, ...counted].find((r) => r.status === 'rejected');
-    if (writeFailure) {
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
       await undo();
-      return failOpen(writeFailure.reason);
-    }
-    const states = marks.map((m) => (m.status === 'fulfilled' ? m.value : EMPTY_STATE));
-    const place = counted[0]?.status === 'fulfilled' ? counted[0].value : 0;
-
-    // Round 2: the settled spend of the scopes with spend limits, and the user's last minute.
-    const spendTargets = tracked.filter((t) => hasSpendLimit(t.limits));
-    let snapshots: SpendSnapshot[];
-    let slots: RpmSlot[];
-    try {
-      [snapshots, slots] = await Promise.all([
-        Promise.all(spendTargets.map((t) => readSpend(db, t, nowMs))),
-        rpmLimit === null ? Promise.resolve([]) : recentSlots(db, req.user.id, nowMs),
-      ]);
-    } catch (err) {
-      await undo();
-      return failOpen(err);
+      logger.warn('limit counters unavailable; admitting without enforcing limits', { requestId: req.requestId, error: failure.reason });
+      return { ...base, reservedNanos: 0, enforced: false, rpmCounted: false };
     }
 
-    const scopeInput = (target: ScopeTarget) => {
-      const i = tracked.indexOf(target);
-      if (i < 0) return { limits: target.limits, usage: { ...NO_USAGE, sessionReleaseAtMs: nowMs } };
-      const j = spendTargets.indexOf(target);
-      return usageOf(target, states[i]!, j < 0 ? null : snapshots[j]!, req, nowMs);
-    };
-    // This request's own count is not competition for itself: the slot holds `place - 1` before it.
-    const rpmSlots = rpmLimit === null ? [] : [...slots.filter((s) => s.startSec !== slot), { startSec: slot, count: place - 1 }];
-    const userInput = scopeInput(targets[1]!);
+    const states = results.map((r) => (r.status === 'fulfilled' ? r.value : emptyLimitState()));
+    const keyState = trackKey ? states[0]! : emptyLimitState();
+    const userState = trackUser ? states[states.length - 1]! : emptyLimitState();
+    // The slot counts this request too; it is not competition for itself.
+    const rpmSlots = userState.rpmSlots.map((s) => (s.startSec === slot ? { ...s, count: s.count - 1 } : s));
+    const user = scopeInput(userLimits, userState, req, nowMs);
     const violation = evaluateAdmission({
       nowMs,
       tz: config.timezone,
       sessionActive: false,
-      key: scopeInput(targets[0]!),
-      user: { usage: userInput.usage, limits: { ...userInput.limits, rpmLimit }, rpmSlots },
+      key: scopeInput(keyLimits, keyState, req, nowMs),
+      user: { ...user, limits: { ...user.limits, rpmLimit }, rpmSlots },
     });
     if (violation) {
       await undo();
       throw new RateLimitError(violation.message, violation.kind, rateLimitHeaders(violation));
     }
-    return { ...base, reservedNanos: tracked.length > 0 ? entry.nanos : 0, enforced: true, rpmCounted: rpmLimit !== null };
+    return { ...base, reservedNanos: entry.nanos, enforced: true, rpmCounted: rpmLimit !== null };
   }
 
   async function settle(ticket: AdmissionTicket, outcome: SettleOutcome): Promise<void> {
     const { nowMs, providerId } = outcome;
     const chargedAtMs = outcome.createdAtMs ?? timeOfRequestId(ticket.requestId) ?? nowMs;
-    const nanos = outcome.costNanos !== null && outcome.costNanos > 0 ? Math.round(outcome.costNanos) : 0;
-    const adds: CounterAdd[] = [];
-    if (nanos > 0) {
-      const tz = config.timezone;
-      adds.push(...spendAdds(db, { scope: 'key', id: ticket.keyId }, nanos, chargedAtMs, tz, true));
-      adds.push(...spendAdds(db, { scope: 'user', id: ticket.userId }, nanos, chargedAtMs, tz, true));
-      if (providerId) adds.push(...spendAdds(db, { scope: 'provider', id: providerId }, nanos, chargedAtMs, tz, false));
-    }
-    if (!(ticket.rpmCounted ?? ticket.enforced)) {
-      adds.push({ name: 'rpm', run: () => countRequest(db, ticket.userId, rpmSlotStart(nowMs)).then(() => undefined) });
-    }
-
-    // Counters first, then the reservation goes: an admission never sees neither (docs/limits.md).
+    const common = {
+      requestId: ticket.requestId,
+      sessionId: ticket.sessionId,
+      idleUntilSec: Math.floor(nowMs / 1000) + ttl,
+      nanos: outcome.costNanos !== null && outcome.costNanos > 0 ? Math.round(outcome.costNanos) : 0,
+      bucketSec: bucketStart(chargedAtMs),
+      date: localDate(chargedAtMs, config.timezone),
+    };
+    const countRpm = !(ticket.rpmCounted ?? ticket.enforced);
+    const writes = [
+      { name: 'key', key: keys.spendState('key', ticket.keyId), withTotal: true, rpmSlotSec: null },
+      { name: 'user', key: keys.spendState('user', ticket.userId), withTotal: true, rpmSlotSec: countRpm ? rpmSlotStart(nowMs) : null },
+      ...(providerId
+        ? [{ name: 'provider', key: keys.providerLimitShard(providerId, providerShardOf(ticket.sessionId)), withTotal: false, rpmSlotSec: null }]
+        : []),
+    ];
+    // One atomic write per scope: the cost goes into the counters as the reservation goes.
     const done = settleProgress.get(ticket.requestId) ?? new Set<string>();
-    const pending = adds.filter((add) => !done.has(add.name));
-    const results = await Promise.allSettled(pending.map((add) => add.run()));
+    const pending = writes.filter((w) => !done.has(w.name));
+    const results = await Promise.allSettled(pending.map((w) => settleState(db, w.key, { ...common, ...w })));
+    if (providerId) providerLimits.forget(providerId);
     results.forEach((r, i) => r.status === 'fulfilled' && done.add(pending[i]!.name));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
       if (settleProgress.size >= MAX_PENDING_SETTLES) settleProgress.clear();
       settleProgress.set(ticket.requestId, done);
-      throw failed.reason;
+      throw failure.reason;
     }
-
-    const scopes: { scope: LimitScope; id: string }[] = [
-      { scope: 'key', id: ticket.keyId },
-      { scope: 'user', id: ticket.userId },
-      ...(providerId ? [{ scope: 'provider' as const, id: providerId }] : []),
-    ];
-    const states = await Promise.all(scopes.map((t) => markSettled(db, t, ticket.requestId, ticket.sessionId, nowMs, ttl)));
     settleProgress.delete(ticket.requestId);
-    if (providerId) providerLimits.forget(providerId);
     await Promise.all(
-      states.map(async (state, i) => {
-        const { stale } = summarizeScopeState(state, { nowMs, sessionTtlSec: ttl });
+      results.map(async (r, i) => {
+        if (r.status !== 'fulfilled') return;
+        const stale = staleMarks(r.value, nowMs, ttl);
         if (!hasStale(stale)) return;
-        await pruneState(db, scopes[i]!, stale).catch((err: unknown) =>
-          logger.debug('pruning expired limit marks failed; the next settle retries', { error: err }),
+        await pruneState(db, pending[i]!.key, stale).catch((err: unknown) =>
+          logger.debug('pruning old limit counters failed; a later settle retries', { error: err }),
         );
       }),
     );
@@ -268,11 +230,8 @@ export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: nu
 
     async usage(scope, id, limits) {
       const nowMs = deps.now();
-      const [snapshot, rpmSlots] = await Promise.all([
-        readSpend(db, { scope, id }, nowMs, true),
-        scope === 'user' ? recentSlots(db, id, nowMs) : Promise.resolve([]),
-      ]);
-      return buildUsageReport({ scope, limits, snapshot, rpmSlots, nowMs, tz: config.timezone, sessionTtlSec: ttl });
+      const state = await readState(db, keys.spendState(scope, id));
+      return buildUsageReport({ scope, limits, state, nowMs, tz: config.timezone, sessionTtlSec: ttl });
     },
   };
 }

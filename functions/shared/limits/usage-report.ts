@@ -1,8 +1,8 @@
 // Current usage of a key or user in every window, for /api/me and the dashboard (pure: no I/O).
 import type { SpendLimits } from '../types.js';
-import { NANOS_PER_USD, RPM_WINDOW_SEC, type RpmSlot } from './evaluate.js';
-import { summarizeScopeState } from './scope-state.js';
-import { spendWindows, type SpendSnapshot } from './spend-store.js';
+import { NANOS_PER_USD, RPM_WINDOW_SEC } from './evaluate.js';
+import { summarizeLimitState, type LimitState } from './limit-state.js';
+import { spendWindows } from './spend-windows.js';
 import {
   FIVE_HOURS_SEC,
   nextLocalDayStart,
@@ -44,12 +44,12 @@ const LIMIT_FIELD: Record<UsageWindowName, keyof SpendLimits> = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function fiveHourResetAt(snapshot: SpendSnapshot, nowMs: number, limitUsd: number | null, heldNanos: number): string | null {
-  const live = snapshot.buckets.filter((b) => b.nanos > 0 && (b.startSec + FIVE_HOURS_SEC) * 1000 > nowMs);
+function fiveHourResetAt(state: LimitState, nowMs: number, limitUsd: number | null, heldNanos: number): string | null {
+  const live = state.buckets.filter((b) => b.nanos > 0 && (b.startSec + FIVE_HOURS_SEC) * 1000 > nowMs);
   if (live.length === 0) return null;
   const limitNanos = limitUsd === null ? null : Math.round(limitUsd * NANOS_PER_USD);
   if (limitNanos !== null && heldNanos >= limitNanos) {
-    const wait = rollingRetryAfterSec(snapshot.buckets, nowMs, limitNanos);
+    const wait = rollingRetryAfterSec(state.buckets, nowMs, limitNanos);
     if (wait > 0) return iso(nowMs + wait * 1000);
   }
   return iso((Math.min(...live.map((b) => b.startSec)) + FIVE_HOURS_SEC) * 1000);
@@ -58,17 +58,14 @@ function fiveHourResetAt(snapshot: SpendSnapshot, nowMs: number, limitUsd: numbe
 export function buildUsageReport(input: {
   scope: 'key' | 'user';
   limits: UsageLimits;
-  snapshot: SpendSnapshot;
-  rpmSlots: RpmSlot[];
+  state: LimitState;
   nowMs: number;
   tz: string;
   sessionTtlSec: number;
 }): UsageReport {
-  const { scope, limits, snapshot, nowMs, tz } = input;
-  const spend = spendWindows(snapshot, nowMs, tz);
-  const sessions = snapshot.state
-    ? summarizeScopeState(snapshot.state, { nowMs, sessionTtlSec: input.sessionTtlSec })
-    : { reservedNanos: 0, activeSessions: 0 };
+  const { scope, limits, state, nowMs, tz } = input;
+  const spend = spendWindows(state, nowMs, tz);
+  const sessions = summarizeLimitState(state, { nowMs, sessionTtlSec: input.sessionTtlSec });
   const used: Record<UsageWindowName, number> = {
     '5h': spend.fiveHourNanos,
     daily: spend.dailyNanos,
@@ -77,7 +74,7 @@ export function buildUsageReport(input: {
     total: spend.totalNanos,
   };
   const resetsAt: Record<UsageWindowName, string | null> = {
-    '5h': fiveHourResetAt(snapshot, nowMs, limits.limit5hUsd, spend.fiveHourNanos + sessions.reservedNanos),
+    '5h': fiveHourResetAt(state, nowMs, limits.limit5hUsd, spend.fiveHourNanos + sessions.reservedNanos),
     daily: iso(nextLocalDayStart(nowMs, tz)),
     weekly: iso(nextWeekStart(nowMs, tz)),
     monthly: iso(nextMonthStart(nowMs, tz)),
@@ -92,7 +89,7 @@ export function buildUsageReport(input: {
     resetsAt: resetsAt[window],
   }));
   const rpmUsed = rollingSum(
-    input.rpmSlots.map((s) => ({ startSec: s.startSec, amount: s.count })),
+    state.rpmSlots.map((s) => ({ startSec: s.startSec, amount: s.count })),
     nowMs,
     RPM_WINDOW_SEC,
   );

@@ -128,19 +128,30 @@ export async function refusal(promise: Promise<unknown>): Promise<RateLimitError
 export interface RecordingDb extends Db {
   /** Command class names in the order they were sent. */
   sent: string[];
+  /** Sends and answers in order: `UpdateCommand` when sent, `<- UpdateCommand` when it answered. */
+  events: string[];
 }
 
-/** A client that records each command, and throws `failWith` for those `fail` selects. */
-export function recordingDb(db: Db, fail?: (command: { constructor: { name: string }; input: unknown }) => boolean): RecordingDb {
+export type StoreCommand = { constructor: { name: string }; input: { Key?: { PK?: string; SK?: string } } };
+
+/** A client that records each command, and fails those `fail` selects with a store error. */
+export function recordingDb(db: Db, fail?: (command: StoreCommand) => boolean): RecordingDb {
   const sent: string[] = [];
+  const events: string[] = [];
   const doc = {
-    send(command: { constructor: { name: string }; input: unknown }) {
-      sent.push(command.constructor.name);
-      if (fail?.(command)) return Promise.reject(Object.assign(new Error('injected store failure'), { name: 'InternalServerError' }));
-      return db.doc.send(command as never);
+    async send(command: StoreCommand) {
+      const name = command.constructor.name;
+      sent.push(name);
+      events.push(name);
+      try {
+        if (fail?.(command)) throw Object.assign(new Error('injected store failure'), { name: 'InternalServerError' });
+        return await db.doc.send(command as never);
+      } finally {
+        events.push(`<- ${name}`);
+      }
     },
   } as unknown as DynamoDBDocumentClient;
-  return { client: db.client, doc, tableName: db.tableName, sent };
+  return { client: db.client, doc, tableName: db.tableName, sent, events };
 }
 
 /** A store client whose endpoint is a loopback port nobody listens on. */

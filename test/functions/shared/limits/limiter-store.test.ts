@@ -1,4 +1,6 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../../../functions/shared/db/keys.js';
 import {
   limiterHarness,
   limiterOver,
@@ -15,17 +17,17 @@ import {
 const everyLimit = { limit5hUsd: 10, dailyLimitUsd: 10, limitWeeklyUsd: 10, limitMonthlyUsd: 10, limitTotalUsd: 10, concurrentSessions: 3 };
 
 describe('limiter: store round trips', () => {
-  it('admits with every limit set in two parallel rounds: three writes, then three reads', async () => {
+  it('admits with every limit set in one round of two parallel writes, and settles in one round of three', async () => {
     const h = await limiterHarness();
     const db = recordingDb(h.db);
     const limiter = limiterOver(h, db);
     const request = { key: makeKey(everyLimit), user: makeUser({ ...everyLimit, rpmLimit: 60 }), sessionId: 's', estimateNanos: 1 };
     const ticket = await limiter.admit({ ...request, requestId: newRequestId() });
-    expect(db.sent).toEqual(['UpdateCommand', 'UpdateCommand', 'UpdateCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
-    db.sent.length = 0;
+    expect(db.events).toEqual(['UpdateCommand', 'UpdateCommand', '<- UpdateCommand', '<- UpdateCommand']);
+    db.events.length = 0;
     await limiter.settle(ticket, { costNanos: usd(0.01), providerId: 'prv_1', nowMs: h.clock.now });
-    // 8 counter ADDs (bucket, day, total for key and user; bucket, day for the provider), then 3 state updates.
-    expect(db.sent).toEqual(Array(11).fill('UpdateCommand'));
+    // Key, user and the provider's shard: counters, reservation and session in one write each.
+    expect(db.events).toEqual([...Array(3).fill('UpdateCommand'), ...Array(3).fill('<- UpdateCommand')]);
   });
 
   it('does no store I/O at admission for a key and user without limits', async () => {
@@ -38,16 +40,14 @@ describe('limiter: store round trips', () => {
 
   it('adds the cost once when a settle that failed halfway is retried', async () => {
     const h = await limiterHarness();
-    let failures = 1;
-    const db = recordingDb(h.db, (command) => {
-      const key = (command.input as { Key?: { SK?: string } }).Key;
-      return command.constructor.name === 'UpdateCommand' && key?.SK === 'TOTAL' && failures-- > 0;
-    });
+    let failUserWrites = 0;
+    const db = recordingDb(h.db, (command) => Boolean(command.input.Key?.PK?.startsWith('SPEND#user#')) && failUserWrites-- > 0);
     const limiter = limiterOver(h, db);
     const key = makeKey();
     const user = makeUser({ dailyLimitUsd: 5 });
     const ticket = await limiter.admit({ key, user, sessionId: 's', requestId: newRequestId(), estimateNanos: usd(1) });
     const outcome = { costNanos: usd(0.25), providerId: 'prv_1', nowMs: h.clock.now };
+    failUserWrites = 1;
     await expect(limiter.settle(ticket, outcome)).rejects.toThrow('injected store failure');
     await limiter.settle(ticket, outcome);
     for (const [scope, id] of [['key', key.id], ['user', user.id]] as const) {
@@ -60,6 +60,22 @@ describe('limiter: store round trips', () => {
         ['total', 0.25, 0],
       ]);
     }
+  });
+
+  it('deletes counters and marks that have left every window at a later settle', async () => {
+    const h = await limiterHarness({ config: { sessionTtlSec: 60 } });
+    const user = makeUser({ dailyLimitUsd: 5, rpmLimit: 10 });
+    const key = makeKey();
+    await h.spend({ key, user, costUsd: 1, sessionId: 'old-session' });
+    await h.admit({ key, user, sessionId: 'crashed' }); // never settled
+    h.clock.now = NOW + 40 * 86_400_000;
+    await h.spend({ key, user, costUsd: 2, sessionId: 'new-session' });
+    const { Item } = await h.db.doc.send(new GetCommand({ TableName: h.db.tableName, Key: keys.spendState('user', user.id) }));
+    const names = Object.keys(Item!).filter((n) => /^[qibdr]:/.test(n));
+    expect(names.sort()).toEqual(
+      [`b:${(NOW + 40 * 86_400_000) / 1000}`, 'd:2026-06-15', 'i:new-session', `r:${(NOW + 40 * 86_400_000) / 1000}`].sort(),
+    );
+    expect(Item!.total).toBe(usd(3));
   });
 });
 
@@ -74,14 +90,15 @@ describe('limiter: failing store', () => {
     await expect(limiter.settle(ticket, { costNanos: 5, providerId: null, nowMs: h.clock.now })).rejects.toThrow();
   });
 
-  it('admits when the writes succeed but the reads fail, and takes its marks back', async () => {
+  it('admits when one scope cannot be written, and takes back what the other scope recorded', async () => {
     const h = await limiterHarness();
-    const limiter = limiterOver(h, recordingDb(h.db, (command) => command.constructor.name === 'QueryCommand'));
+    const limiter = limiterOver(h, recordingDb(h.db, (command) => Boolean(command.input.Key?.PK?.startsWith('SPEND#key#'))));
     const user = makeUser({ rpmLimit: 1, concurrentSessions: 1, dailyLimitUsd: 1 });
-    const ticket = await limiter.admit({ key: makeKey(), user, sessionId: 'a', requestId: newRequestId(), estimateNanos: usd(5) });
-    expect(ticket.enforced).toBe(false);
+    const key = makeKey({ dailyLimitUsd: 1 });
+    const ticket = await limiter.admit({ key, user, sessionId: 'a', requestId: newRequestId(), estimateNanos: usd(5) });
+    expect(ticket).toMatchObject({ enforced: false, rpmCounted: false });
     // Nothing was left behind: the healthy limiter sees no reservation, session or request.
-    await expect(h.admit({ key: makeKey(), user, sessionId: 'b' })).resolves.toMatchObject({ enforced: true });
+    await expect(h.admit({ key, user, sessionId: 'b' })).resolves.toMatchObject({ enforced: true });
   });
 
   it('keeps every provider routable when their counters cannot be read', async () => {
@@ -136,7 +153,8 @@ describe('limiter: provider limits', () => {
       prv_5h: 'provider 5h spend limit of $2.00 reached',
       prv_week: 'provider weekly spend limit of $2.00 reached',
     });
-    expect(db.sent).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
+    // The four shards of the three limited providers, in one request.
+    expect(db.sent).toEqual(['BatchGetCommand']);
   });
 
   it('caps sessions on a provider but keeps admitting sessions already active on it', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScopeState } from '../../../../functions/shared/limits/scope-state.js';
-import type { SpendSnapshot } from '../../../../functions/shared/limits/spend-store.js';
+import { parseLimitState, type LimitState } from '../../../../functions/shared/limits/limit-state.js';
 import { buildUsageReport, type UsageLimits } from '../../../../functions/shared/limits/usage-report.js';
 
 const NOW = Date.parse('2026-05-06T10:00:00Z'); // Wednesday, 12:00 in Berlin
@@ -17,8 +16,13 @@ const limits: UsageLimits = {
   rpmLimit: 5,
 };
 
-function snapshot(overrides: Partial<SpendSnapshot> = {}): SpendSnapshot {
+function snapshot(overrides: Partial<LimitState> = {}): LimitState {
   return {
+    ...parseLimitState({ 'q:r1': { n: usd(0.3), s: 'sess-a', t: NOW }, 'i:sess-b': NOW_SEC + 60 }),
+    rpmSlots: [
+      { startSec: NOW_SEC - 70, count: 3 },
+      { startSec: NOW_SEC - 10, count: 2 },
+    ],
     buckets: [
       { startSec: NOW_SEC - 4 * 3600, nanos: usd(0.5) },
       { startSec: NOW_SEC - 3600, nanos: usd(0.25) },
@@ -31,13 +35,12 @@ function snapshot(overrides: Partial<SpendSnapshot> = {}): SpendSnapshot {
       ['2026-04-30', usd(4)],
     ]),
     totalNanos: usd(50),
-    state: parseScopeState({ 'q:r1': { n: usd(0.3), s: 'sess-a', t: NOW }, 'i:sess-b': NOW_SEC + 60 }),
     ...overrides,
   };
 }
 
-const build = (snap: SpendSnapshot, l: UsageLimits = limits) =>
-  buildUsageReport({ scope: 'user', limits: l, snapshot: snap, rpmSlots: [{ startSec: NOW_SEC - 70, count: 3 }, { startSec: NOW_SEC - 10, count: 2 }], nowMs: NOW, tz: 'Europe/Berlin', sessionTtlSec: 300 });
+const build = (state: LimitState, l: UsageLimits = limits) =>
+  buildUsageReport({ scope: 'user', limits: l, state, nowMs: NOW, tz: 'Europe/Berlin', sessionTtlSec: 300 });
 
 describe('buildUsageReport', () => {
   it('reports every window with its limit, settled and reserved spend and reset time', () => {
