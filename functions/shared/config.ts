@@ -25,6 +25,11 @@ export interface HubConfig {
   authFailuresPerMinute: number;
   /** Local price sync interval, ms (0 = off). */
   priceSyncIntervalMs: number;
+  /**
+   * Window in which settle writes to the same item are merged (ms). 0 on Lambda, where an instance
+   * serves one request at a time and must write before the invocation returns.
+   */
+  writeCoalesceMs: number;
 }
 
 export const DEFAULT_PRICE_SOURCE_URL =
@@ -81,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     originVerifySecret: env.ORIGIN_VERIFY_SECRET || null,
     authFailuresPerMinute: intFrom(env.AUTH_FAILURES_PER_MINUTE, 20, 'AUTH_FAILURES_PER_MINUTE'),
     priceSyncIntervalMs: intFrom(env.PRICE_SYNC_INTERVAL_MS, 24 * 3600 * 1000, 'PRICE_SYNC_INTERVAL_MS'),
+    writeCoalesceMs: intFrom(env.WRITE_COALESCE_MS, env.AWS_LAMBDA_FUNCTION_NAME ? 0 : 20, 'WRITE_COALESCE_MS'),
   };
 }

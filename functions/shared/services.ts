@@ -6,6 +6,8 @@ import type { Db } from './db/client.js';
 import { createApiKeysRepo } from './db/repos/api-keys.js';
 import { createCircuitsRepo } from './db/repos/circuits.js';
 import { createLogsRepo } from './db/repos/logs.js';
+import { createSessionsRepo } from './db/repos/sessions.js';
+import { createWriteCoalescer } from './db/write-coalescer.js';
 import { createPricesRepo } from './db/repos/prices.js';
 import { createProvidersRepo } from './db/repos/providers.js';
 import { createUsersRepo } from './db/repos/users.js';
@@ -26,6 +28,7 @@ export interface ServicesOptions {
 export function createServices(options: ServicesOptions) {
   const now = options.now ?? Date.now;
   const { db } = options;
+  const writes = createWriteCoalescer(db, options.config.writeCoalesceMs);
   return {
     config: options.config,
     db,
@@ -40,8 +43,11 @@ export function createServices(options: ServicesOptions) {
     /** Key, user and provider limits: admission, provider checks for routing, counters at settle, usage. */
     limiter: createLimiter({ config: options.config, db, logger: options.logger, now }),
     /** Daily and hourly rollups; the settle step calls `stats.record(log, costNanos)` once per request. */
-    stats: createStatsRecorder({ db, config: options.config }),
-    logs: createLogsRepo(db, options.config.logRetentionDays, now),
+    stats: createStatsRecorder({ db, config: options.config, writes }),
+    logs: createLogsRepo(db, options.config.logRetentionDays, now, writes),
+    sessions: createSessionsRepo(db, now, options.config.sessionTtlSec, writes),
+    /** Settle-time writes, merged per item (see write-coalescer.ts). */
+    writes,
   };
 }
 

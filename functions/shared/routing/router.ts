@@ -2,7 +2,7 @@
 // the decision of which providers to try in which order (pure parts: candidates, select, breaker).
 import type { Services } from '../services.js';
 import type { ProviderType, ProviderWithSecret, User } from '../types.js';
-import { createSessionsRepo, type SessionBinding, type SessionRecord } from '../db/repos/sessions.js';
+import type { SessionBinding, SessionRecord } from '../db/repos/sessions.js';
 import { filterCandidates } from './candidates.js';
 import { circuitDecision, recordFailure, recordProbeStart, recordSuccess, type CircuitRecord } from './circuit-breaker.js';
 import { orderCandidates } from './select.js';
@@ -35,7 +35,7 @@ export interface RouterOptions {
 
 export function createRouter(services: Services, options: RouterOptions = {}) {
   const { now } = services;
-  const sessions = createSessionsRepo(services.db, now, services.config.sessionTtlSec);
+  const sessions = services.sessions;
   const providerCacheMs = options.providerCacheMs ?? 2000;
   const circuitCacheMs = options.circuitCacheMs ?? 1000;
   let providerCache: { at: number; providers: ProviderWithSecret[] } | null = null;

@@ -1,8 +1,8 @@
 // Statistics at settle: one request adds its counts to daily rollups per dimension and to a sharded hourly global item.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HubConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { keys, type RollupDimension } from '../db/keys.js';
+import type { WriteCoalescer } from '../db/write-coalescer.js';
 import { localDate } from '../limits/windows.js';
 import type { RequestLog } from '../types.js';
 
@@ -29,6 +29,8 @@ export type RollupCounts = Record<RollupCounter, number>;
 export interface StatsRecorderDeps {
   db: Db;
   config: Pick<HubConfig, 'timezone'>;
+  /** Rollup updates are merged per item across requests (write-coalescer.ts). */
+  writes: WriteCoalescer;
 }
 
 /** FNV-1a of the request id: cheap, stable and evenly spread over the shards. */
@@ -68,33 +70,9 @@ export function dimensionsOf(log: RequestLog): [RollupDimension, string][] {
   return dims.filter((d): d is [RollupDimension, string] => typeof d[1] === 'string' && d[1] !== '');
 }
 
-function addCounts(db: Db, key: { PK: string; SK: string }, counts: RollupCounts, attributes: Record<string, string>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const adds: string[] = [];
-  ROLLUP_COUNTERS.forEach((counter, i) => {
-    names[`#c${i}`] = counter;
-    values[`:c${i}`] = counts[counter];
-    adds.push(`#c${i} :c${i}`);
-  });
-  const sets = Object.entries(attributes).map(([name, value], i) => {
-    names[`#a${i}`] = name;
-    values[`:a${i}`] = value;
-    return `#a${i} = :a${i}`;
-  });
-  return db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: key,
-      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
-
 export function createStatsRecorder(deps: StatsRecorderDeps) {
-  const { db } = deps;
+  const addCounts = (key: { PK: string; SK: string }, counts: RollupCounts, attributes: Record<string, string>) =>
+    deps.writes.update({ key, add: counts, set: attributes });
   return {
     /**
      * Adds one settled request to its daily rollups (date of `createdAt` in HUB_TIMEZONE) and to its
@@ -107,9 +85,9 @@ export function createStatsRecorder(deps: StatsRecorderDeps) {
       const date = localDate(at, deps.config.timezone);
       const hour = new Date(at).toISOString().slice(0, 13);
       const writes = dimensionsOf(log).map(([dimension, id]) =>
-        addCounts(db, keys.rollup(date, dimension, id), counts, { entity: 'rollup', date, dimension, id }),
+        addCounts(keys.rollup(date, dimension, id), counts, { entity: 'rollup', date, dimension, id }),
       );
-      writes.push(addCounts(db, keys.rollupHour(hour, rollupShard(log.id)), counts, { entity: 'rollupHour', hour }));
+      writes.push(addCounts(keys.rollupHour(hour, rollupShard(log.id)), counts, { entity: 'rollupHour', hour }));
       // Every write is attempted even when one fails, then the first failure is reported.
       const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

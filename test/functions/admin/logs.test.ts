@@ -134,7 +134,7 @@ describe('GET /api/logs', () => {
 
   it('writes a request log only once for the same request id', async () => {
     const { ctx, logs, get } = await setup();
-    expect(await ctx.services.logs.put(logs[0]!, 1)).toBe(false);
+    await ctx.services.logs.put(logs[0]!, 1);
     const ids = await collectPages(get, '?limit=100');
     expect(ids).toHaveLength(30);
   });

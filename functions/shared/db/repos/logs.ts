@@ -1,10 +1,11 @@
 // Request logs: one item per request, written once (conditional on the request id, so a retried
 // settle never writes twice), read newest first by time, user, key or provider without scans.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestLog } from '../../types.js';
 import { timeOfRequestId } from '../../ids.js';
 import { stripKeys, type Db } from '../client.js';
 import { GSI1, GSI2, GSI3, keys } from '../keys.js';
+import type { WriteCoalescer } from '../write-coalescer.js';
 
 export interface LogQuery {
   userId?: string;
@@ -63,11 +64,14 @@ function previousDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function createLogsRepo(db: Db, retentionDays: number, now: () => number = Date.now) {
+export function createLogsRepo(db: Db, retentionDays: number, now: () => number, writes: WriteCoalescer) {
   return {
-    /** Writes the log item once; returns false when it was already written (a retried settle). */
-    async put(log: RequestLog, costNanos: number | null): Promise<boolean> {
-      const item: Record<string, unknown> = {
+    /**
+     * Writes the log item (batched with other requests' logs). Its key is derived from the request
+     * id, so a retried settle rewrites the same item: never two items for one request.
+     */
+    async put(log: RequestLog, costNanos: number | null): Promise<void> {
+      const item = {
         ...keys.log(log.createdAt, log.id),
         ...(log.userId ? keys.logByUser(log.userId, log.createdAt, log.id) : {}),
         ...(log.keyId ? keys.logByKey(log.keyId, log.createdAt, log.id) : {}),
@@ -77,13 +81,7 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number 
         costNanos,
         expiresAt: Math.floor(Date.parse(log.createdAt) / 1000) + retentionDays * 86400,
       };
-      try {
-        await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
-        return true;
-      } catch (err) {
-        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-        throw err;
-      }
+      await writes.put(item);
     },
 
     /** One GetItem: the key is derived from the time inside the request id. */

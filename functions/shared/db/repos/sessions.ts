@@ -1,7 +1,8 @@
 // Session bindings (session → provider that served it) with a sliding SESSION_TTL, and the list of
 // active sessions for GET /api/sessions (GSI1 `SESSIONS`, sorted by last activity).
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isExpired, type Db } from '../client.js';
+import type { WriteCoalescer } from '../write-coalescer.js';
 import { GSI1, keys } from '../keys.js';
 
 export interface SessionRecord {
@@ -16,7 +17,7 @@ export interface SessionRecord {
 
 export type SessionBinding = Omit<SessionRecord, 'lastSeenAt' | 'requests'>;
 
-export function createSessionsRepo(db: Db, now: () => number, ttlSec: number) {
+export function createSessionsRepo(db: Db, now: () => number, ttlSec: number, writes: WriteCoalescer) {
   return {
     /** The provider a live session is bound to, or null. */
     async boundProvider(sessionId: string): Promise<string | null> {
@@ -27,33 +28,28 @@ export function createSessionsRepo(db: Db, now: () => number, ttlSec: number) {
 
     /**
      * Binds (or rebinds) the session to a provider, slides its expiry and counts the request. One
-     * UpdateItem with ADD, so parallel requests of one session never lose a count.
+     * UpdateItem with ADD (merged with the session's other requests in the same write window), so
+     * parallel requests of one session never lose a count.
      */
     async bind(binding: SessionBinding): Promise<void> {
       const t = now();
       const lastSeenAt = new Date(t).toISOString();
       const list = keys.sessionList(lastSeenAt, binding.sessionId);
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: keys.session(binding.sessionId),
-          UpdateExpression:
-            'SET GSI1PK = :gpk, GSI1SK = :gsk, entity = :entity, sessionId = :sid, providerId = :pid, keyId = :kid, ' +
-            'userId = :uid, lastSeenAt = :seen, expiresAt = :exp ADD requests :one',
-          ExpressionAttributeValues: {
-            ':gpk': list.GSI1PK,
-            ':gsk': list.GSI1SK,
-            ':entity': 'session',
-            ':sid': binding.sessionId,
-            ':pid': binding.providerId,
-            ':kid': binding.keyId,
-            ':uid': binding.userId,
-            ':seen': lastSeenAt,
-            ':exp': Math.floor(t / 1000) + ttlSec,
-            ':one': 1,
-          },
-        }),
-      );
+      await writes.update({
+        key: keys.session(binding.sessionId),
+        set: {
+          GSI1PK: list.GSI1PK,
+          GSI1SK: list.GSI1SK,
+          entity: 'session',
+          sessionId: binding.sessionId,
+          providerId: binding.providerId,
+          keyId: binding.keyId,
+          userId: binding.userId,
+          lastSeenAt,
+          expiresAt: Math.floor(t / 1000) + ttlSec,
+        },
+        add: { requests: 1 },
+      });
     },
 
     /** Sessions seen within the TTL, most recently active first. */
