@@ -140,6 +140,7 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
   }
 
   // Admission, provider limits and routing reads go out together: one round of store reads.
+  deps.router.prefetchSession(ctx.sessionId);
   const price = await deps.prices.get(model);
   const estimate = spec.billable ? estimateCostNanos(bytes, maxOutputTokensOf(json), price, 1) : 0;
   const providers = await deps.router.providers();

@@ -31,6 +31,8 @@ export type { SessionRecord } from '../db/repos/sessions.js';
 export interface RouterOptions {
   providerCacheMs?: number;
   circuitCacheMs?: number;
+  /** How long this instance trusts a session binding it read or wrote (others may rebind it meanwhile). */
+  sessionCacheMs?: number;
 }
 
 export function createRouter(services: Services, options: RouterOptions = {}) {
@@ -40,6 +42,10 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
   const circuitCacheMs = options.circuitCacheMs ?? 1000;
   let providerCache: { at: number; providers: ProviderWithSecret[] } | null = null;
   const circuitCache = new Map<string, { at: number; rec: CircuitRecord }>();
+  const sessionCacheMs = options.sessionCacheMs ?? 5000;
+  const ttlMs = services.config.sessionTtlSec * 1000;
+  /** sessionId → bound provider (or the read in flight), as this instance last saw or wrote it. */
+  const sessionCache = new Map<string, { at: number; providerId: Promise<string | null> }>();
 
   async function providers(): Promise<ProviderWithSecret[]> {
     if (providerCache && now() - providerCache.at < providerCacheMs) return providerCache.providers;
@@ -65,12 +71,26 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
     return result;
   }
 
-  async function boundProvider(sessionId: string | null): Promise<string | null> {
-    return sessionId ? sessions.boundProvider(sessionId) : null;
+  function boundProvider(sessionId: string | null): Promise<string | null> {
+    if (!sessionId) return Promise.resolve(null);
+    const t = now();
+    const cached = sessionCache.get(sessionId);
+    // A binding written here stays good until it would have expired in the table; a read for a short while.
+    if (cached && t - cached.at < Math.min(sessionCacheMs, ttlMs)) return cached.providerId;
+    const read = sessions.boundProvider(sessionId);
+    if (sessionCache.size > 20_000) sessionCache.clear();
+    sessionCache.set(sessionId, { at: t, providerId: read });
+    read.catch(() => sessionCache.delete(sessionId));
+    return read;
   }
 
   return {
     providers,
+
+    /** Starts reading a session's binding now (in parallel with admission); `plan` reuses the read. */
+    prefetchSession(sessionId: string | null): void {
+      boundProvider(sessionId).catch(() => {});
+    },
 
     /** Reads providers, circuits and the session binding (in parallel) and orders the attempts. */
     async plan(req: RouteRequest): Promise<RoutePlan> {
@@ -134,6 +154,7 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
 
     /** Binds (or rebinds) a session to the provider that served it; sliding SESSION_TTL, counts the request. */
     bindSession(binding: SessionBinding): Promise<void> {
+      sessionCache.set(binding.sessionId, { at: now(), providerId: Promise.resolve(binding.providerId) });
       return sessions.bind(binding);
     },
 
@@ -145,6 +166,7 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
     invalidate() {
       providerCache = null;
       circuitCache.clear();
+      sessionCache.clear();
     },
   };
 }
