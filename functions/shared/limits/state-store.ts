@@ -10,8 +10,9 @@ export interface StateKey {
   SK: string;
 }
 
-/** At most this many stale attributes are deleted per prune write (keeps the write small). */
+/** Stale attributes deleted per prune write: small writes, and within DynamoDB's 300 operators per expression. */
 const PRUNE_BATCH = 100;
+const PRUNE_IDLE_BATCH = 50;
 const BATCH_GET_MAX = 100;
 
 /** Builds an update expression with generated placeholders, so any id can be an attribute name. */
@@ -132,7 +133,7 @@ export async function pruneState(db: Db, key: StateKey, stale: StaleMarks): Prom
   const expr = new Expression();
   const conditions: string[] = [];
   for (const attribute of stale.removable.slice(0, PRUNE_BATCH)) expr.removeIt(attribute);
-  for (const { sessionId, untilSec } of stale.idle.slice(0, PRUNE_BATCH)) {
+  for (const { sessionId, untilSec } of stale.idle.slice(0, PRUNE_IDLE_BATCH)) {
     conditions.push(`${expr.removeIt(ATTR.idle + sessionId)} = ${expr.value(untilSec)}`);
   }
   if (expr.toString() === '') return true;

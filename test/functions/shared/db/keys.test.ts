@@ -28,6 +28,7 @@ describe('key builders build exactly these strings', () => {
     ['spendDay', keys.spendDay('user', 'usr_1', '2025-03-04'), { PK: 'SPEND#user#usr_1', SK: 'D#2025-03-04' }],
     ['spendTotal', keys.spendTotal('user', 'usr_1'), { PK: 'SPEND#user#usr_1', SK: 'TOTAL' }],
     ['spendState', keys.spendState('user', 'usr_1'), { PK: 'SPEND#user#usr_1', SK: 'A#STATE' }],
+    ['providerLimitShard', keys.providerLimitShard('prv_1', 2), { PK: 'SPEND#provider#prv_1#2', SK: 'A#STATE' }],
     ['spendReservation', keys.spendReservation('key', 'key_1', 'req_1'), { PK: 'SPEND#key#key_1', SK: 'R#req_1' }],
     ['logPartition', keys.logPartition('2025-03-04'), 'LOG#2025-03-04'],
     ['log', keys.log(T, 'req_1'), { PK: 'LOG#2025-03-04', SK: `${T}#req_1` }],
