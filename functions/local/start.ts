@@ -51,7 +51,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   await ensureTable(db);
 
   const adminToken = resolveAdminToken(config.adminToken, resolve(config.dataDir));
-  const services = createServices({ config, db, logger, now: options.now, random: options.random });
+  // With the embedded store this process is the table's only writer: limit state can live in memory.
+  const services = createServices({ config: { ...config, singleWriter: store !== null }, db, logger, now: options.now, random: options.random });
   const keyAuthenticator = createKeyAuthenticator(services, 3000);
   const proxyDeps = createProxyDeps(services, { keys: keyAuthenticator });
   const app = createHubApp(services, {
@@ -102,6 +103,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
         // Every request that was answered is settled (logged, counted) before the store closes.
         const drained = await proxyDeps.settle.drain(15_000);
         if (!drained) logger.error('shutdown: some request settles could not be written', { pending: proxyDeps.settle.pending() });
+        await services.limiter.flush().catch((err) => logger.error('shutdown: limit state not written', { error: String(err) }));
         await priceSync?.stop();
         if (store) await store.close();
       })();

@@ -30,6 +30,11 @@ export interface HubConfig {
    * serves one request at a time and must write before the invocation returns.
    */
   writeCoalesceMs: number;
+  /**
+   * This process is the only writer of its table (npm start on the embedded store): limit state is
+   * kept in memory and written behind (limits/state-backend.ts). Never on Lambda or a shared store.
+   */
+  singleWriter: boolean;
 }
 
 export const DEFAULT_PRICE_SOURCE_URL =
@@ -87,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     authFailuresPerMinute: intFrom(env.AUTH_FAILURES_PER_MINUTE, 20, 'AUTH_FAILURES_PER_MINUTE'),
     priceSyncIntervalMs: intFrom(env.PRICE_SYNC_INTERVAL_MS, 24 * 3600 * 1000, 'PRICE_SYNC_INTERVAL_MS'),
     writeCoalesceMs: intFrom(env.WRITE_COALESCE_MS, env.AWS_LAMBDA_FUNCTION_NAME ? 0 : 20, 'WRITE_COALESCE_MS'),
+    singleWriter: false,
   };
 }

@@ -12,6 +12,7 @@ import { createPricesRepo } from './db/repos/prices.js';
 import { createProvidersRepo } from './db/repos/providers.js';
 import { createUsersRepo } from './db/repos/users.js';
 import { createLimiter } from './limits/limiter.js';
+import { createMirroredBackend } from './limits/state-backend.js';
 import type { HubLogger } from './logger.js';
 import { createStatsRecorder } from './stats/rollups.js';
 
@@ -41,7 +42,13 @@ export function createServices(options: ServicesOptions) {
     prices: createPricesRepo(db),
     circuits: createCircuitsRepo(db),
     /** Key, user and provider limits: admission, provider checks for routing, counters at settle, usage. */
-    limiter: createLimiter({ config: options.config, db, logger: options.logger, now }),
+    limiter: createLimiter({
+      config: options.config,
+      db,
+      logger: options.logger,
+      now,
+      store: options.config.singleWriter ? createMirroredBackend(db, Math.max(options.config.writeCoalesceMs, 20), options.logger) : undefined,
+    }),
     /** Daily and hourly rollups; the settle step calls `stats.record(log, costNanos)` once per request. */
     stats: createStatsRecorder({ db, config: options.config, writes }),
     logs: createLogsRepo(db, options.config.logRetentionDays, now, writes),

@@ -19,6 +19,7 @@ import {
 import { createProviderLimits, providerShardOf } from './provider-limits.js';
 import { spendWindows } from './spend-windows.js';
 import { hasStale, markAdmission, pruneState, readState, settleState, undoAdmission, type StateKey } from './state-store.js';
+import { createDirectBackend, type StateBackend } from './state-backend.js';
 import { buildUsageReport, type UsageLimits, type UsageReport } from './usage-report.js';
 import { bucketStart, localDate } from './windows.js';
 
@@ -61,6 +62,8 @@ export interface Limiter {
   providersOverLimit(providers: ProviderWithSecret[], sessionId: string): Promise<Map<string, string>>;
   settle(ticket: AdmissionTicket, outcome: SettleOutcome): Promise<void>;
   usage(scope: 'key' | 'user', id: string, limits: UsageLimits): Promise<UsageReport>;
+  /** Writes limit state still held in memory (mirrored backend); a no-op otherwise. */
+  flush(): Promise<void>;
 }
 
 export interface LimiterDeps {
@@ -68,6 +71,8 @@ export interface LimiterDeps {
   db: Db;
   logger: HubLogger;
   now: () => number;
+  /** Where state items live (default: direct, one UpdateItem per change); see state-backend.ts. */
+  store?: StateBackend;
 }
 
 function hasSpendLimit(limits: SpendLimits): boolean {
@@ -85,10 +90,11 @@ function scopeLimits(source: ApiKey | User): ScopeLimits {
 const MAX_PENDING_SETTLES = 10_000;
 
 export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: number } = {}): Limiter {
-  const { db, logger, config } = deps;
+  const { logger, config } = deps;
+  const db = deps.store ?? createDirectBackend(deps.db);
   const ttl = config.sessionTtlSec;
   const providerLimits = createProviderLimits({
-    db,
+    store: db,
     logger,
     now: deps.now,
     timezone: config.timezone,
@@ -233,5 +239,7 @@ export function createLimiter(deps: LimiterDeps, options: { providerCacheMs?: nu
       const state = await readState(db, keys.spendState(scope, id));
       return buildUsageReport({ scope, limits, state, nowMs, tz: config.timezone, sessionTtlSec: ttl });
     },
+
+    flush: () => db.flush(),
   };
 }

@@ -2,7 +2,7 @@
 // routing to skip them: the shards of every provider that has limits in one BatchGet, cached briefly.
 import { createHash } from 'node:crypto';
 import { keys } from '../db/keys.js';
-import type { Db } from '../db/client.js';
+import type { StateBackend } from './state-backend.js';
 import type { HubLogger } from '../logger.js';
 import type { ProviderWithSecret } from '../types.js';
 import { NANOS_PER_USD } from './evaluate.js';
@@ -56,7 +56,7 @@ export function providerLimitReason(
 }
 
 export interface ProviderLimitDeps {
-  db: Db;
+  store: StateBackend;
   logger: HubLogger;
   now: () => number;
   timezone: string;
@@ -76,7 +76,7 @@ export function createProviderLimits(deps: ProviderLimitDeps) {
       return !states.has(p.id);
     });
     if (stale.length === 0) return states;
-    const shards = await readStates(deps.db, stale.flatMap((p) => providerShardKeys(p.id)));
+    const shards = await readStates(deps.store, stale.flatMap((p) => providerShardKeys(p.id)));
     if (cache.size > 1000) cache.clear();
     stale.forEach((p, i) => {
       const state = mergeLimitStates(shards.slice(i * PROVIDER_SHARDS, (i + 1) * PROVIDER_SHARDS));

@@ -1,95 +1,37 @@
 // Reads and writes of limit state items (db/keys.ts spendState, providerLimitShard). Each write is
 // one UpdateItem on one item, so DynamoDB applies them in a single order: the ALL_NEW image a
 // request gets back holds exactly what was written before it (docs/limits.md: the bound).
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from '../db/client.js';
-import { ATTR, inFlightValue, parseLimitState, type InFlightEntry, type LimitState, type StaleMarks } from './limit-state.js';
+import { ATTR, parseLimitState, inFlightValue, type InFlightEntry, type LimitState, type StaleMarks } from './limit-state.js';
+import type { StateBackend, StateChange, StateKey } from './state-backend.js';
 
-export interface StateKey {
-  PK: string;
-  SK: string;
-}
+export type { StateKey } from './state-backend.js';
 
 /** Stale attributes deleted per prune write: small writes, and within DynamoDB's 300 operators per expression. */
 const PRUNE_BATCH = 100;
 const PRUNE_IDLE_BATCH = 50;
-const BATCH_GET_MAX = 100;
 
-/** Builds an update expression with generated placeholders, so any id can be an attribute name. */
-class Expression {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, unknown> = {};
-  private readonly set: string[] = [];
-  private readonly add: string[] = [];
-  private readonly remove: string[] = [];
-
-  private name(attribute: string): string {
-    const placeholder = `#a${Object.keys(this.names).length}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(value: unknown): string {
-    const placeholder = `:v${Object.keys(this.values).length}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-
-  setTo(attribute: string, value: unknown): this {
-    this.set.push(`${this.name(attribute)} = ${this.value(value)}`);
-    return this;
-  }
-
-  addTo(attribute: string, amount: number): this {
-    this.add.push(`${this.name(attribute)} ${this.value(amount)}`);
-    return this;
-  }
-
-  removeIt(attribute: string): string {
-    const placeholder = this.name(attribute);
-    this.remove.push(placeholder);
-    return placeholder;
-  }
-
-  toString(): string {
-    return [
-      this.set.length > 0 ? `SET ${this.set.join(', ')}` : '',
-      this.add.length > 0 ? `ADD ${this.add.join(', ')}` : '',
-      this.remove.length > 0 ? `REMOVE ${this.remove.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-  }
+function change(): StateChange {
+  return { set: [], add: [], remove: [] };
 }
 
-async function update(db: Db, key: StateKey, expr: Expression, condition?: string): Promise<LimitState> {
-  const out = await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: key,
-      UpdateExpression: expr.toString(),
-      ConditionExpression: condition,
-      ExpressionAttributeNames: expr.names,
-      ExpressionAttributeValues: Object.keys(expr.values).length > 0 ? expr.values : undefined,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return parseLimitState(out.Attributes);
+async function update(store: StateBackend, key: StateKey, c: StateChange): Promise<LimitState> {
+  return parseLimitState(await store.update(key, c));
 }
 
 /** Admission: mark the request in flight (holding its estimate), count it for RPM, and get the state as it now stands. */
-export function markAdmission(db: Db, key: StateKey, entry: InFlightEntry, rpmSlotSec: number | null): Promise<LimitState> {
-  const expr = new Expression().setTo(ATTR.inFlight + entry.requestId, inFlightValue(entry)).setTo('entity', 'limitState');
-  if (rpmSlotSec !== null) expr.addTo(ATTR.rpm + rpmSlotSec, 1);
-  return update(db, key, expr);
+export function markAdmission(store: StateBackend, key: StateKey, entry: InFlightEntry, rpmSlotSec: number | null): Promise<LimitState> {
+  const c = change();
+  c.set.push([ATTR.inFlight + entry.requestId, inFlightValue(entry)], ['entity', 'limitState']);
+  if (rpmSlotSec !== null) c.add.push([ATTR.rpm + rpmSlotSec, 1]);
+  return update(store, key, c);
 }
 
 /** A refused request takes its marks back: it never ran, so it holds nothing and counts nowhere. */
-export async function undoAdmission(db: Db, key: StateKey, requestId: string, rpmSlotSec: number | null): Promise<void> {
-  const expr = new Expression();
-  expr.removeIt(ATTR.inFlight + requestId);
-  if (rpmSlotSec !== null) expr.addTo(ATTR.rpm + rpmSlotSec, -1);
-  await update(db, key, expr);
+export async function undoAdmission(store: StateBackend, key: StateKey, requestId: string, rpmSlotSec: number | null): Promise<void> {
+  const c = change();
+  c.remove.push(ATTR.inFlight + requestId);
+  if (rpmSlotSec !== null) c.add.push([ATTR.rpm + rpmSlotSec, -1]);
+  await update(store, key, c);
 }
 
 export interface SettleWrite {
@@ -110,15 +52,16 @@ export interface SettleWrite {
  * Settle in one atomic write: the cost goes into the counters as the reservation goes, and the
  * session turns idle. Removing the mark is harmless for a request that was never marked.
  */
-export function settleState(db: Db, key: StateKey, write: SettleWrite): Promise<LimitState> {
-  const expr = new Expression().setTo(ATTR.idle + write.sessionId, write.idleUntilSec).setTo('entity', 'limitState');
+export function settleState(store: StateBackend, key: StateKey, write: SettleWrite): Promise<LimitState> {
+  const c = change();
+  c.set.push([ATTR.idle + write.sessionId, write.idleUntilSec], ['entity', 'limitState']);
   if (write.nanos > 0) {
-    expr.addTo(ATTR.bucket + write.bucketSec, write.nanos).addTo(ATTR.day + write.date, write.nanos);
-    if (write.withTotal) expr.addTo(ATTR.total, write.nanos);
+    c.add.push([ATTR.bucket + write.bucketSec, write.nanos], [ATTR.day + write.date, write.nanos]);
+    if (write.withTotal) c.add.push([ATTR.total, write.nanos]);
   }
-  if (write.rpmSlotSec !== null) expr.addTo(ATTR.rpm + write.rpmSlotSec, 1);
-  expr.removeIt(ATTR.inFlight + write.requestId);
-  return update(db, key, expr);
+  if (write.rpmSlotSec !== null) c.add.push([ATTR.rpm + write.rpmSlotSec, 1]);
+  c.remove.push(ATTR.inFlight + write.requestId);
+  return update(store, key, c);
 }
 
 export function hasStale(stale: StaleMarks): boolean {
@@ -129,16 +72,18 @@ export function hasStale(stale: StaleMarks): boolean {
  * Deletes what `staleMarks` found. An idle mark goes only if it still holds the value seen (its
  * session may have ended another request meanwhile); returns false when that condition failed.
  */
-export async function pruneState(db: Db, key: StateKey, stale: StaleMarks): Promise<boolean> {
-  const expr = new Expression();
-  const conditions: string[] = [];
-  for (const attribute of stale.removable.slice(0, PRUNE_BATCH)) expr.removeIt(attribute);
+export async function pruneState(store: StateBackend, key: StateKey, stale: StaleMarks): Promise<boolean> {
+  const c = change();
+  const equals: [string, unknown][] = [];
+  c.remove.push(...stale.removable.slice(0, PRUNE_BATCH));
   for (const { sessionId, untilSec } of stale.idle.slice(0, PRUNE_IDLE_BATCH)) {
-    conditions.push(`${expr.removeIt(ATTR.idle + sessionId)} = ${expr.value(untilSec)}`);
+    c.remove.push(ATTR.idle + sessionId);
+    equals.push([ATTR.idle + sessionId, untilSec]);
   }
-  if (expr.toString() === '') return true;
+  if (c.remove.length === 0) return true;
+  c.expect = { exists: true, equals };
   try {
-    await update(db, key, expr, ['attribute_exists(PK)', ...conditions].join(' AND '));
+    await update(store, key, c);
     return true;
   } catch (err) {
     if ((err as Error).name === 'ConditionalCheckFailedException') return false;
@@ -146,24 +91,11 @@ export async function pruneState(db: Db, key: StateKey, stale: StaleMarks): Prom
   }
 }
 
-export async function readState(db: Db, key: StateKey): Promise<LimitState> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
-  return parseLimitState(out.Item);
+export async function readState(store: StateBackend, key: StateKey): Promise<LimitState> {
+  return parseLimitState(await store.read(key));
 }
 
-/** Several state items in one BatchGetItem per 100 keys; a missing item reads as empty. */
-export async function readStates(db: Db, stateKeys: readonly StateKey[]): Promise<LimitState[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < stateKeys.length; i += BATCH_GET_MAX) {
-    let pending: StateKey[] = stateKeys.slice(i, i + BATCH_GET_MAX);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= 5) throw new Error('limit state reads stayed unprocessed (store throttled)');
-      const out = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[db.tableName] ?? []) found.set(`${item.PK}\n${item.SK}`, item);
-      pending = (out.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as StateKey[];
-    }
-  }
-  return stateKeys.map((k) => parseLimitState(found.get(`${k.PK}\n${k.SK}`)));
+/** Several state items (one BatchGetItem per 100 keys); a missing item reads as empty. */
+export async function readStates(store: StateBackend, stateKeys: readonly StateKey[]): Promise<LimitState[]> {
+  return (await store.readMany(stateKeys)).map((item) => parseLimitState(item));
 }
