@@ -60,6 +60,8 @@ interface Ctx {
   settled: boolean;
 }
 
+export const MAX_MODEL_LENGTH = 256;
+
 /** Renders a gateway error in the client's format, with x-request-id and any limit headers. */
 export function errorResponse(spec: EndpointSpec, err: GatewayError, requestId: string): Response {
   const headers = new Headers({ 'content-type': 'application/json', 'x-request-id': requestId });
@@ -122,6 +124,8 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
   const json = parseJsonObject(text);
   const model = json.model;
   if (typeof model !== 'string' || model.trim() === '') throw new ValidationError('model: a model name is required');
+  // The model name becomes part of store keys (prices, rollups), which DynamoDB caps at 1-2 KB.
+  if (model.length > MAX_MODEL_LENGTH) throw new ValidationError(`model: a model name is at most ${MAX_MODEL_LENGTH} characters`);
   if ('stream' in json && typeof json.stream !== 'boolean') throw new ValidationError('stream: must be a boolean');
   const url = new URL(c.req.url);
   const parsed: ParsedRequest = {
