@@ -1,6 +1,6 @@
 // OpenAI endpoints: /v1/chat/completions (openai-compatible providers as is, codex providers through
 // translation to the Responses API and back) and /v1/responses (codex providers, byte for byte).
-import { GatewayError, openaiErrorBody } from '../../shared/errors.js';
+import { GatewayError, openaiErrorBody, ValidationError } from '../../shared/errors.js';
 import { replaceTopLevelString } from '../../shared/json/top-level-field.js';
 import { isRecord } from '../../shared/providers/json-fields.js';
 import { createStripUsageChunkStream, forceIncludeUsage } from '../../shared/providers/openai-chat/include-usage.js';
@@ -49,6 +49,16 @@ function responsesBodyError(body: Record<string, unknown>): StreamError | null {
   return errorObjectOf(body);
 }
 
+/** A body re-serialised for upstream; one nested too deep for JSON.stringify's recursion is the client's error. */
+function serialize(body: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(body);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ValidationError('request body is nested too deeply');
+    throw err;
+  }
+}
+
 function withModel(req: ParsedRequest, upstreamModel: string | null): string {
   return upstreamModel && upstreamModel !== req.model ? replaceTopLevelString(req.text, 'model', upstreamModel) : req.text;
 }
@@ -94,7 +104,7 @@ function prepareChatPassThrough(req: ParsedRequest, upstreamModel: string | null
   const tracker = createChatStreamTracker();
   return {
     path: req.path,
-    body: JSON.stringify(upstreamModel ? { ...body, model: upstreamModel } : body),
+    body: serialize(upstreamModel ? { ...body, model: upstreamModel } : body),
     tracker,
     transform: () => stripUsageChunk(tracker),
   };
@@ -105,7 +115,7 @@ function prepareChatForCodex(req: ParsedRequest, upstreamModel: string | null): 
   const translated = chatRequestToResponses(req.json);
   if (upstreamModel) translated.model = upstreamModel;
   const model = req.model ?? upstreamModel ?? '';
-  const prepared = { path: '/v1/responses', body: JSON.stringify(translated) };
+  const prepared = { path: '/v1/responses', body: serialize(translated) };
   if (req.stream) {
     const includeUsage = clientAskedForUsage(req);
     return { ...prepared, tracker: createResponsesStreamTracker(), transform: () => createResponsesToChatStream({ model, includeUsage }) };
