@@ -1,7 +1,7 @@
 // Translates Chat Completions `messages` into Responses `instructions` and `input` items.
 
 import { isRecord } from '../json-fields.js';
-import { TranslationError } from './translation-error.js';
+import { describeValue, TranslationError } from './translation-error.js';
 
 type Item = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ export function messagesToConversation(messages: unknown): ResponsesConversation
     } else if (role === 'function') {
       throw new TranslationError(`${at}: the deprecated "function" role is not supported here; use tool messages`, `${at}.role`);
     } else {
-      throw new TranslationError(`${at}.role ${JSON.stringify(role)} is not a Chat Completions role`, `${at}.role`);
+      throw new TranslationError(`${at}.role ${describeValue(role)} is not a Chat Completions role`, `${at}.role`);
     }
   });
   return { instructions, input };
@@ -89,7 +89,7 @@ function userPart(part: unknown, at: string): Item {
   if (part.type === 'input_audio') {
     throw new TranslationError(`${at}: audio input cannot be sent to a Responses API provider`, at);
   }
-  throw new TranslationError(`${at}.type ${JSON.stringify(part.type)} is not a supported content part`, `${at}.type`);
+  throw new TranslationError(`${at}.type ${describeValue(part.type)} is not a supported content part`, `${at}.type`);
 }
 
 /** An assistant turn: its text (if any) as one message item, then one function_call item per tool call. */
@@ -129,7 +129,7 @@ function assistantPart(part: unknown, at: string): Item {
 function functionCallItem(call: unknown, at: string): Item {
   if (!isRecord(call)) throw new TranslationError(`${at} must be an object`, at);
   if (call.type !== undefined && call.type !== 'function') {
-    throw new TranslationError(`${at}.type ${JSON.stringify(call.type)}: only function tool calls can be translated`, `${at}.type`);
+    throw new TranslationError(`${at}.type ${describeValue(call.type)}: only function tool calls can be translated`, `${at}.type`);
   }
   const fn = isRecord(call.function) ? call.function : {};
   if (typeof call.id !== 'string' || typeof fn.name !== 'string') {

@@ -1,7 +1,7 @@
 // Translates Chat Completions `tools`, `tool_choice` and `response_format` into their Responses forms.
 
 import { isRecord } from '../json-fields.js';
-import { TranslationError } from './translation-error.js';
+import { describeValue, TranslationError } from './translation-error.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ export function toolChoiceToResponses(choice: unknown): unknown {
     });
     return { type: 'allowed_tools', mode, tools: named };
   }
-  throw new TranslationError(`tool_choice ${JSON.stringify(choice)} cannot be translated`, 'tool_choice');
+  throw new TranslationError(`tool_choice ${describeValue(choice)} cannot be translated`, 'tool_choice');
 }
 
 function functionName(fn: unknown, at: string): string {
@@ -66,5 +66,5 @@ export function responseFormatToTextFormat(format: unknown): Json {
     if (typeof strict === 'boolean') out.strict = strict;
     return out;
   }
-  throw new TranslationError(`response_format ${JSON.stringify(format)} cannot be translated`, 'response_format');
+  throw new TranslationError(`response_format ${describeValue(format)} cannot be translated`, 'response_format');
 }

@@ -16,6 +16,20 @@ export class TranslationError extends GatewayError {
   }
 }
 
+/**
+ * A refused value as the error message shows it: JSON, cut short. The client sent it, so it may be
+ * megabytes long or nested deeper than JSON.stringify can recurse; neither may turn a 400 into a 500.
+ */
+export function describeValue(value: unknown, maxLength = 120): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? '[…]' : '{…}';
+  }
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
 /** A non-streaming Responses body with `status: "failed"`: the upstream answered, but with no completion. */
 export class ResponseFailedError extends GatewayError {
   override name = 'ResponseFailedError';
