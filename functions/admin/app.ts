@@ -1,7 +1,7 @@
 // The admin API (/api/*): typed Hono routes; the dashboard's client type is `AdminApp`.
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { adminErrorBody, GatewayError } from '../shared/errors.js';
+import { adminErrorBody, GatewayError, NotFoundError } from '../shared/errors.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from '../shared/auth/authenticate-key.js';
 import { createFailureThrottle, type FailureThrottle } from '../shared/auth/failure-throttle.js';
 import type { Services } from '../shared/services.js';
@@ -25,6 +25,9 @@ export interface AdminAppOptions {
   /** Called after any change to users, keys, providers or prices (cache invalidation). */
   onChange?: () => void;
 }
+
+/** Longest path segment (an id or a model name part) worth looking up. */
+const MAX_PATH_SEGMENT_BYTES = 512;
 
 export function renderAdminError(err: Error): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   if (err instanceof GatewayError) return { status: err.status, body: adminErrorBody(err), headers: err.extra.headers ?? {} };
@@ -64,6 +67,14 @@ export function createAdminApp(services: Services, options: AdminAppOptions) {
     if (path === '/api/health' || path === '/api/auth/login' || path === '/api/auth/logout') return next();
     if (path === '/api/auth/session' || path === '/api/me' || path.startsWith('/api/me/')) return keyholder(c, next);
     return admin(c, next);
+  });
+  // Ids and model names are short; a longer path segment names nothing, and the store would refuse it
+  // as a key (DynamoDB caps keys at 1-2 KB) with an error that is not the caller's to see.
+  app.use('*', async (c, next) => {
+    if (c.req.path.split('/').some((segment) => Buffer.byteLength(segment) > MAX_PATH_SEGMENT_BYTES)) {
+      throw new NotFoundError(`no resource at ${c.req.path.slice(0, 60)}… (path segment too long)`);
+    }
+    await next();
   });
 
   const routes = app
