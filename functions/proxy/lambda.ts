@@ -8,5 +8,8 @@ import { createProxyDeps } from './deps.js';
 
 const runtime = createRuntime();
 const deps = createProxyDeps(runtime.services, { awaitSettle: true });
+const app = createProxyApp(deps);
+// Clients probe the base URL before their first request (Claude Code sends HEAD /).
+app.on(['GET', 'HEAD'], '/', (c) => c.json({ status: 'ok', service: 'code-hub' }));
 
-export const handler = streamHandle(createProxyApp(deps));
+export const handler = streamHandle(app);

@@ -154,6 +154,18 @@ describe('proxy Lambda entry (streamHandle)', () => {
     expect(upstream.received[0]!.headers['x-api-key']).toBe('sk-ant-upstream-secret-0001');
   });
 
+  it('answers the HEAD / probe Claude Code sends before its first request', async () => {
+    const captured = installAwslambdaPolyfill();
+    const stream = responseStream(captured);
+    const event = functionUrlEvent('', {});
+    event.rawPath = '/';
+    event.rawQueryString = '';
+    event.requestContext.http = { ...event.requestContext.http, method: 'HEAD', path: '/' };
+    await handler(event, stream, {});
+    await captured.ended;
+    expect(captured.metadata?.statusCode).toBe(200);
+  });
+
   it('answers an unauthenticated call with 401 in Anthropic format', async () => {
     const captured = installAwslambdaPolyfill();
     const stream = responseStream(captured);
