@@ -118,9 +118,11 @@ export function createStatsReader(deps: StatsReaderDeps) {
       const date = label.slice(0, 10);
       byDate.set(date, [...(byDate.get(date) ?? []), label]);
     }
-    const pages = await mapLimited([...byDate], QUERY_CONCURRENCY, ([date, labels]) =>
-      queryAll(db, keys.rollupHourPartition(date), { between: [`${labels[0]}#`, `${labels[labels.length - 1]}#~`] }),
-    );
+    const pages = await mapLimited([...byDate], QUERY_CONCURRENCY, ([date, labels]) => {
+      const first = keys.rollupHourPrefix(labels[0]);
+      const last = keys.rollupHourPrefix(labels[labels.length - 1]);
+      return queryAll(db, keys.rollupHourPartition(date), { between: [first, `${last}~`] });
+    });
     const counts = new Map<number, RollupCounts>();
     for (const item of pages.flat()) {
       const hour = Date.parse(`${String(item.SK).slice(0, 13)}:00:00Z`);
@@ -170,11 +172,11 @@ export function createStatsReader(deps: StatsReaderDeps) {
     /** Entities of one dimension ranked by cost (then requests, then id), summed over the given days. */
     async leaderboard(query: LeaderboardQuery): Promise<LeaderboardItem[]> {
       const pages = await mapLimited(query.dates, QUERY_CONCURRENCY, (date) =>
-        queryAll(db, keys.rollupPartition(date), { prefix: `${query.by}#` }),
+        queryAll(db, keys.rollupPartition(date), { prefix: keys.rollupDimensionPrefix(query.by) }),
       );
       const byId = new Map<string, RollupCounts>();
       for (const item of pages.flat()) {
-        const id = String(item.SK).slice(query.by.length + 1);
+        const id = String(item.SK).slice(keys.rollupDimensionPrefix(query.by).length);
         const target = byId.get(id) ?? zeroCounts();
         addInto(target, item);
         byId.set(id, target);

@@ -12,7 +12,7 @@ describe('sweepExpired', () => {
     const { db } = await createTestContext();
     const items: [string, Record<string, unknown>, boolean][] = [
       ['expired an hour ago', { ...keys.session('old'), expiresAt: NOW_SEC - 3600 }, true],
-      ['expiring this second', { ...keys.rpmSlot('u', NOW_SEC - 60), expiresAt: NOW_SEC }, true],
+      ['expiring this second', { ...keys.session('now'), expiresAt: NOW_SEC }, true],
       ['expiring next second', { ...keys.session('fresh'), expiresAt: NOW_SEC + 1 }, false],
       ['without expiresAt', keys.user('usr_1'), false],
       // A client key's expiresAt is an ISO string (its own expiry, not a TTL): DynamoDB TTL ignores

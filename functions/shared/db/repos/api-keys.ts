@@ -85,7 +85,7 @@ export function createApiKeysRepo(db: Db, now: () => number = Date.now) {
             TableName: db.tableName,
             IndexName: GSI1,
             KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': `USER#${userId}#KEYS` },
+            ExpressionAttributeValues: { ':pk': keys.userKeysPartition(userId) },
             ExclusiveStartKey: startKey,
           }),
         );

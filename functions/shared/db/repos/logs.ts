@@ -116,11 +116,11 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
       }
       // Secondary filters when more than one of user/key/provider is given.
       const index = q.keyId
-        ? { name: GSI2, pk: 'GSI2PK', sk: 'GSI2SK', value: `LOGKEY#${q.keyId}` }
+        ? { name: GSI2, pk: 'GSI2PK', sk: 'GSI2SK', value: keys.logByKeyPartition(q.keyId) }
         : q.userId
-          ? { name: GSI1, pk: 'GSI1PK', sk: 'GSI1SK', value: `LOGUSER#${q.userId}` }
+          ? { name: GSI1, pk: 'GSI1PK', sk: 'GSI1SK', value: keys.logByUserPartition(q.userId) }
           : q.providerId
-            ? { name: GSI3, pk: 'GSI3PK', sk: 'GSI3SK', value: `LOGPROV#${q.providerId}` }
+            ? { name: GSI3, pk: 'GSI3PK', sk: 'GSI3SK', value: keys.logByProviderPartition(q.providerId) }
             : null;
       if (q.userId && index?.name !== GSI1) {
         filters.push('userId = :user');
@@ -194,17 +194,17 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
 function indexKeyOf(log: RequestLog, name: string): string | undefined {
   switch (name) {
     case 'GSI1PK':
-      return log.userId ? keys.logByUser(log.userId, log.createdAt, log.id).GSI1PK : undefined;
+      return log.userId ? keys.logByUserPartition(log.userId) : undefined;
     case 'GSI1SK':
-      return `${log.createdAt}#${log.id}`;
+      return keys.logSortKey(log.createdAt, log.id);
     case 'GSI2PK':
-      return log.keyId ? keys.logByKey(log.keyId, log.createdAt, log.id).GSI2PK : undefined;
+      return log.keyId ? keys.logByKeyPartition(log.keyId) : undefined;
     case 'GSI2SK':
-      return `${log.createdAt}#${log.id}`;
+      return keys.logSortKey(log.createdAt, log.id);
     case 'GSI3PK':
-      return log.providerId ? keys.logByProvider(log.providerId, log.createdAt, log.id).GSI3PK : undefined;
+      return log.providerId ? keys.logByProviderPartition(log.providerId) : undefined;
     case 'GSI3SK':
-      return `${log.createdAt}#${log.id}`;
+      return keys.logSortKey(log.createdAt, log.id);
     default:
       return undefined;
   }

@@ -39,7 +39,7 @@ export function createPricesRepo(db: Db) {
             TableName: db.tableName,
             IndexName: GSI1,
             KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': 'PRICES' },
+            ExpressionAttributeValues: { ':pk': keys.priceListPartition() },
             ExclusiveStartKey: startKey,
           }),
         );

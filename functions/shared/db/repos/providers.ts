@@ -51,7 +51,7 @@ export function createProvidersRepo(db: Db, now: () => number = Date.now) {
             TableName: db.tableName,
             IndexName: GSI1,
             KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': 'PROVIDERS' },
+            ExpressionAttributeValues: { ':pk': keys.providerListPartition() },
             ExclusiveStartKey: startKey,
           }),
         );

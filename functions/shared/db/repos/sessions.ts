@@ -57,7 +57,6 @@ export function createSessionsRepo(db: Db, now: () => number, ttlSec: number, wr
       const t = now();
       const since = new Date(t - ttlSec * 1000).toISOString();
       // GSI1SK starts with lastSeenAt, so `>= since` selects exactly the sessions seen since then.
-      const { GSI1PK } = keys.sessionList(since, '');
       const out: SessionRecord[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -66,7 +65,7 @@ export function createSessionsRepo(db: Db, now: () => number, ttlSec: number, wr
             TableName: db.tableName,
             IndexName: GSI1,
             KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
-            ExpressionAttributeValues: { ':pk': GSI1PK, ':since': since },
+            ExpressionAttributeValues: { ':pk': keys.sessionListPartition(), ':since': since },
             ScanIndexForward: false,
             ExclusiveStartKey: startKey,
           }),

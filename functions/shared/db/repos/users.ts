@@ -41,7 +41,7 @@ export function createUsersRepo(db: Db, now: () => number = Date.now) {
             TableName: db.tableName,
             IndexName: GSI1,
             KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': 'USERS' },
+            ExpressionAttributeValues: { ':pk': keys.userListPartition() },
             ExclusiveStartKey: startKey,
           }),
         );
