@@ -1,8 +1,9 @@
 // DynamoDB client factory: one document client per process, tuned for short timeouts so an
 // unreachable store fails fast (the proxy fails open; see limits and settle).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Agent } from 'node:http';
+import { GSI1 } from './keys.js';
 import { Agent as HttpsAgent } from 'node:https';
 
 export interface Db {
@@ -53,4 +54,21 @@ export function isExpired(item: { expiresAt?: unknown } | undefined, nowMs: numb
 export function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
   const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, ...rest } = item;
   return rest;
+}
+
+/** Every item a Query matches, following LastEvaluatedKey page by page. */
+export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Every item of one GSI1 partition (the lists: users, a user's keys, providers, prices). */
+export function queryGsi1Partition(db: Db, partition: string): Promise<Record<string, unknown>[]> {
+  return queryAll(db, { IndexName: GSI1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } });
 }

@@ -15,7 +15,7 @@ import {
 } from './windows.js';
 
 export const NANOS_PER_USD = 1_000_000_000;
-/** RPM counts requests in 10 s slots; the last six slots form the sliding minute (db/keys.ts rpmSlot). */
+/** RPM counts requests in 10 s slots; the last six slots form the sliding minute (the `r:` attributes of limit-state.ts). */
 export const RPM_SLOT_SEC = 10;
 export const RPM_WINDOW_SEC = 60;
 /** A total limit never resets on its own; clients are told to stay away for a day. */

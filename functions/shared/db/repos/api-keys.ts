@@ -1,10 +1,10 @@
 // Client keys: stored under the SHA-256 of the secret (auth = one GetItem), with a pointer item
 // from the key id to its current hash for admin operations. The secret itself is never stored.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKey } from '../../types.js';
 import { newClientSecret, newId, sha256Hex } from '../../ids.js';
-import { stripKeys, type Db } from '../client.js';
-import { GSI1, keys } from '../keys.js';
+import { queryGsi1Partition, stripKeys, type Db } from '../client.js';
+import { keys } from '../keys.js';
 
 export type ApiKeyInput = Omit<ApiKey, 'id' | 'userId' | 'keyPrefix' | 'createdAt' | 'updatedAt'>;
 
@@ -77,22 +77,7 @@ export function createApiKeysRepo(db: Db, now: () => number = Date.now) {
     },
 
     async listByUser(userId: string): Promise<ApiKey[]> {
-      const result: ApiKey[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.userKeysPartition(userId) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) result.push(publicKey(fromItem(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return result;
+      return (await queryGsi1Partition(db, keys.userKeysPartition(userId))).map((item) => publicKey(fromItem(item)));
     },
 
     async update(id: string, patch: Partial<ApiKeyInput>): Promise<ApiKey | null> {

@@ -1,7 +1,7 @@
 // Model prices (USD per million tokens), listed through GSI1 (`PRICES`), plus the last sync record.
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Price } from '../../types.js';
-import { stripKeys, type Db } from '../client.js';
+import { queryGsi1Partition, stripKeys, type Db } from '../client.js';
 import { GSI1, keys } from '../keys.js';
 
 export interface PriceSyncRecord {
@@ -31,21 +31,7 @@ export function createPricesRepo(db: Db) {
 
     /** All prices, or those whose model name contains `search` (case-insensitive). */
     async list(search?: string): Promise<Price[]> {
-      const result: Price[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.priceListPartition() },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) result.push(fromItem(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const result = (await queryGsi1Partition(db, keys.priceListPartition())).map((item) => fromItem(item));
       const needle = search?.toLowerCase();
       return needle ? result.filter((p) => p.model.toLowerCase().includes(needle)) : result;
     },

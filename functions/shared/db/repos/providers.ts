@@ -1,9 +1,9 @@
 // Upstream providers. The upstream apiKey is write-only: only `apiKeyHint` ever leaves the server.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Provider, ProviderWithSecret } from '../../types.js';
 import { newId } from '../../ids.js';
-import { stripKeys, type Db } from '../client.js';
-import { GSI1, keys } from '../keys.js';
+import { queryGsi1Partition, stripKeys, type Db } from '../client.js';
+import { keys } from '../keys.js';
 
 export type ProviderInput = Omit<ProviderWithSecret, 'id' | 'createdAt' | 'updatedAt' | 'apiKeyHint'>;
 
@@ -43,22 +43,7 @@ export function createProvidersRepo(db: Db, now: () => number = Date.now) {
     },
 
     async list(): Promise<ProviderWithSecret[]> {
-      const result: ProviderWithSecret[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.providerListPartition() },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) result.push(fromItem(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return result;
+      return (await queryGsi1Partition(db, keys.providerListPartition())).map((item) => fromItem(item));
     },
 
     async update(id: string, patch: Partial<ProviderInput>): Promise<ProviderWithSecret | null> {

@@ -1,8 +1,8 @@
 // Users: profile items listed through GSI1 (`USERS`).
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { User } from '../../types.js';
 import { newId } from '../../ids.js';
-import { stripKeys, type Db } from '../client.js';
+import { queryGsi1Partition, stripKeys, type Db } from '../client.js';
 import { GSI1, keys } from '../keys.js';
 
 export type UserInput = Omit<User, 'id' | 'createdAt' | 'updatedAt'>;
@@ -33,22 +33,7 @@ export function createUsersRepo(db: Db, now: () => number = Date.now) {
     },
 
     async list(): Promise<User[]> {
-      const users: User[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.userListPartition() },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) users.push(fromItem(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return users;
+      return (await queryGsi1Partition(db, keys.userListPartition())).map((item) => fromItem(item));
     },
 
     /** Replace the editable fields; returns null when the user does not exist. */
