@@ -37,6 +37,11 @@ export interface StartOptions {
   now?: () => number;
   random?: () => number;
   projectRoot?: string;
+  /**
+   * Treat this process as the only writer of the embedded store (limit state mirrored in memory,
+   * written behind). Default true; false keeps the direct store path Lambda uses (benchmarks).
+   */
+  singleWriter?: boolean;
 }
 
 export async function startHub(options: StartOptions): Promise<RunningHub> {
@@ -52,7 +57,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
 
   const adminToken = resolveAdminToken(config.adminToken, resolve(config.dataDir));
   // With the embedded store this process is the table's only writer: limit state can live in memory.
-  const services = createServices({ config: { ...config, singleWriter: store !== null }, db, logger, now: options.now, random: options.random });
+  const singleWriter = store !== null && (options.singleWriter ?? true);
+  const services = createServices({ config: { ...config, singleWriter }, db, logger, now: options.now, random: options.random });
   const keyAuthenticator = createKeyAuthenticator(services, 3000);
   const proxyDeps = createProxyDeps(services, { keys: keyAuthenticator });
   const app = createHubApp(services, {
