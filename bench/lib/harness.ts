@@ -91,8 +91,8 @@ export interface Timing {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-/** One POST with keep-alive; times the first body byte and the end. */
-export function timedPost(url: string, body: string, headers: Record<string, string>): Promise<Timing> {
+/** One POST with keep-alive; times the first body byte and the end. Fails after `timeoutMs` of silence. */
+export function timedPost(url: string, body: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     let ttfb = -1;
@@ -106,6 +106,22 @@ export function timedPost(url: string, body: string, headers: Record<string, str
       });
       res.on('error', reject);
     });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One POST returning status and the whole body (checks that a gateway passes bytes through). */
+export function postForBody(url: string, body: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
   });
