@@ -1,0 +1,204 @@
+// Gateways under benchmark as child processes (so each one's memory is its own): Code Hub through
+// hub-process.ts, Portkey's published server; plus a sampler of their resident memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { WindowReport } from './store-probe.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface GatewayProcess {
+  name: string;
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+  /** The last few KB the process wrote to stderr (for error messages). */
+  stderrTail(): string;
+}
+
+export interface HubProcess extends GatewayProcess {
+  key: string;
+  /** Starts recording store operations in the hub. */
+  beginStoreWindow(): Promise<void>;
+  /** Stops recording once everything is written; `upstreamAt` (epoch ms) splits the rounds before the upstream call. */
+  endStoreWindow(upstreamAt?: number): Promise<WindowReport>;
+}
+
+function keepTail(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString('utf8')).slice(-4000);
+  });
+  return () => tail;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/** Starts Code Hub in its own process; `mode` lambda keeps the store path of a Lambda instance. */
+export async function startHubProcess(upstreamUrl: string, mode: 'embedded' | 'lambda', nodeArgs: string[] = []): Promise<HubProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/lib/hub-process.ts', '--upstream', upstreamUrl, '--mode', mode], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stderrTail = keepTail(child);
+  const waiting: ((message: Record<string, unknown>) => void)[] = [];
+  let ready: (message: Record<string, unknown>) => void;
+  const readyLine = new Promise<Record<string, unknown>>((r) => (ready = r));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const message = JSON.parse(line) as Record<string, unknown>;
+    if (message.ready) ready(message);
+    else waiting.shift()?.(message);
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`hub process exited (${code}): ${stderrTail()}`))),
+  );
+  exited.catch(() => undefined);
+  const hello = await withTimeout(Promise.race([readyLine, exited]), 60_000, 'hub start');
+  const ask = (op: Record<string, unknown>) =>
+    withTimeout(
+      new Promise<Record<string, unknown>>((resolve) => {
+        waiting.push(resolve);
+        child.stdin!.write(`${JSON.stringify(op)}\n`);
+      }),
+      120_000,
+      `hub ${String(op.op)}`,
+    ).then((answer) => {
+      if (answer.error) throw new Error(`hub ${String(op.op)}: ${String(answer.error)}`);
+      return answer;
+    });
+  return {
+    name: `code hub (${mode})`,
+    pid: child.pid!,
+    url: String(hello.url),
+    key: String(hello.key),
+    stderrTail,
+    async beginStoreWindow() {
+      await ask({ op: 'begin' });
+    },
+    async endStoreWindow(upstreamAt) {
+      return (await ask({ op: 'end', upstreamAt })).report as WindowReport;
+    },
+    async stop() {
+      child.stdin?.end();
+      await stopChild(child);
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs: number, failed: () => string | null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const why = failed();
+    if (why) throw new Error(why);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts the published Portkey gateway (`@portkey-ai/gateway`). The preload works around its
+ * known streaming failure on Node (Portkey-AI/gateway#1389: it appends headers to the upstream
+ * fetch Response, whose headers are immutable); without it every stream answers 500.
+ */
+export async function startPortkeyProcess(nodeArgs: string[] = []): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', './bench/lib/portkey-preload.mjs', 'node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${port}`, '--headless'],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const stderrTail = keepTail(child);
+  await waitForPort(port, 30_000, () => (child.exitCode !== null ? `portkey exited (${child.exitCode}): ${stderrTail()}` : null));
+  return { name: 'portkey', pid: child.pid!, url: `http://127.0.0.1:${port}`, stderrTail, stop: () => stopChild(child) };
+}
+
+/** Resident set size of a process in KB (Linux /proc), 0 once it is gone. */
+export function rssKb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at state: utime and stime are 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the RSS of some processes every `intervalMs`; peaks since the last `reset()` and overall. */
+export function createRssSampler(pids: readonly number[], intervalMs = 100) {
+  const phase = new Map<number, number>();
+  const overall = new Map<number, number>();
+  const sample = () => {
+    for (const pid of pids) {
+      const kb = rssKb(pid);
+      phase.set(pid, Math.max(phase.get(pid) ?? 0, kb));
+      overall.set(pid, Math.max(overall.get(pid) ?? 0, kb));
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    reset() {
+      phase.clear();
+      sample();
+    },
+    /** Peak RSS in MB since the last reset. */
+    phasePeakMb(pid: number) {
+      sample();
+      return (phase.get(pid) ?? 0) / 1024;
+    },
+    overallPeakMb(pid: number) {
+      sample();
+      return (overall.get(pid) ?? 0) / 1024;
+    },
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,87 @@
+// Code Hub as a benchmark child process: starts the hub on the in-memory embedded store on a
+// loopback port, seeds one provider (the fake upstream), a user and a key, prints
+// {"ready":true,"port","url","key"} as one JSON line, then answers store-probe commands read as JSON
+// lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?}). Exits on SIGTERM or when
+// stdin closes (the benchmark is gone).
+//   node --import tsx bench/lib/hub-process.ts --upstream http://127.0.0.1:PORT [--mode embedded|lambda]
+// `lambda`: limit state read and written in the store on every request (no in-memory mirror) and no
+// write window across requests, as each Lambda instance does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startHub } from '../../functions/local/start.js';
+import { loadConfig } from '../../functions/shared/config.js';
+import { createLogger } from '../../functions/shared/logger.js';
+import { seedHub } from './seed.js';
+import { instrumentStore } from './store-probe.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const upstream = arg('upstream');
+const mode = arg('mode') ?? 'embedded';
+if (!upstream || !/^http:\/\/127\.0\.0\.1:\d+$/.test(upstream)) throw new Error('--upstream http://127.0.0.1:PORT is required');
+if (mode !== 'embedded' && mode !== 'lambda') throw new Error(`--mode must be embedded or lambda, got ${mode}`);
+const lambda = mode === 'lambda';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'code-hub-bench-'));
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'SILENT',
+  PRICE_SYNC_INTERVAL_MS: '0',
+  DATA_DIR: dataDir,
+  WRITE_COALESCE_MS: lambda ? '0' : '20',
+});
+const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: true, singleWriter: !lambda });
+const probe = instrumentStore(hub.services.db);
+const { secret } = await seedHub(hub.services, upstream);
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  const force = setTimeout(() => process.exit(code), 10_000);
+  force.unref();
+  await hub.stop().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+
+/** Everything answered so far is written: settles, merged writes, limit state. */
+async function settleAll() {
+  await hub.proxy.settle.drain(30_000);
+  await hub.services.writes.flush();
+  await hub.services.limiter.flush();
+}
+
+const reply = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  void (async () => {
+    const command = JSON.parse(line) as { op: string; upstreamAt?: number };
+    try {
+      if (command.op === 'begin') {
+        await settleAll();
+        await new Promise((r) => setTimeout(r, 200));
+        probe.begin();
+        reply({ op: 'begin' });
+      } else if (command.op === 'end') {
+        await settleAll();
+        const upstreamAt = command.upstreamAt === undefined ? undefined : command.upstreamAt - performance.timeOrigin;
+        reply({ op: 'end', report: await probe.end({ upstreamAt }) });
+      } else reply({ op: command.op, error: 'unknown op' });
+    } catch (err) {
+      reply({ op: command.op, error: String(err) });
+    }
+  })();
+});
+lines.on('close', () => void shutdown(0));
+
+reply({ ready: true, port: hub.port, url: hub.url, key: secret, mode, singleWriter: hub.services.config.singleWriter, writeCoalesceMs: config.writeCoalesceMs });

@@ -1,0 +1,65 @@
+// Where a CPU profile's time goes: self time by package (or project folder) and by function, from
+// a .cpuprofile written by `node --cpu-prof` (e.g. the Code Hub process of side-by-side.ts run with
+// --hub-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof").
+//   npx tsx bench/profile-top.ts /tmp/prof/CPU.*.cpuprofile [--top 25]
+import { readFileSync } from 'node:fs';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+interface Profile {
+  nodes: { id: number; callFrame: CallFrame }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The package a script belongs to: `node_modules/<name>`, a project folder, or node's own code. */
+export function ownerOf(url: string): string {
+  if (!url) return '(native / idle / gc)';
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  if (url.startsWith('node:')) return 'node (internal)';
+  const project = /\/(functions|bench|lib)\/(.+)$/.exec(url);
+  if (project) return `${project[1]}/${project[2]!.split('/').slice(0, -1).join('/') || '.'}`;
+  return url;
+}
+
+function main() {
+  const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--top');
+  const topIndex = process.argv.indexOf('--top');
+  const top = topIndex >= 0 ? Number(process.argv[topIndex + 1]) : 25;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    const byOwner = new Map<string, number>();
+    const byFunction = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      const frame = byId.get(id)!;
+      total += dt;
+      const owner = frame.functionName === '(idle)' ? '(idle)' : ownerOf(frame.url);
+      byOwner.set(owner, (byOwner.get(owner) ?? 0) + dt);
+      const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(functions|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+    });
+    const busy = total - (byOwner.get('(idle)') ?? 0);
+    const table = (title: string, map: Map<string, number>) => {
+      console.log(`\n| ${title} | self ms | % of busy |\n| --- | --- | --- |`);
+      for (const [name, us] of [...map].filter(([n]) => n !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) {
+        console.log(`| ${name.replace(/\|/g, '\\|')} | ${(us / 1000).toFixed(0)} | ${((us / busy) * 100).toFixed(1)} |`);
+      }
+    };
+    console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
+    table('package / folder', byOwner);
+    table('function', byFunction);
+  }
+}
+
+main();
