@@ -1,7 +1,6 @@
 // Statistics reads: summary and series from the hourly global rollups, leaderboards from the daily
 // rollups. Each reads a handful of rollup partitions with Query; request logs are never scanned.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from '../db/client.js';
+import { queryAll, type Db } from '../db/client.js';
 import { keys, type RollupDimension } from '../db/keys.js';
 import type { Services } from '../services.js';
 import { daysOverlapping, hoursOverlapping, utcHourLabel, type SummaryRange } from './ranges.js';
@@ -64,8 +63,8 @@ function totalsOf(counts: RollupCounts): StatsTotals {
   return { ...rest, costUsd: costNanos / 1e9 };
 }
 
-async function queryAll(db: Db, pk: string, sk: { between?: [string, string]; prefix?: string }): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+/** A rollup partition, optionally narrowed to a sort-key range or prefix. */
+function queryPartition(db: Db, pk: string, sk: { between?: [string, string]; prefix?: string }): Promise<Record<string, unknown>[]> {
   const values: Record<string, unknown> = { ':pk': pk };
   let condition = 'PK = :pk';
   if (sk.between) {
@@ -76,20 +75,7 @@ async function queryAll(db: Db, pk: string, sk: { between?: [string, string]; pr
     condition += ' AND begins_with(SK, :prefix)';
     values[':prefix'] = sk.prefix;
   }
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: condition,
-        ExpressionAttributeValues: values,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return queryAll(db, { KeyConditionExpression: condition, ExpressionAttributeValues: values });
 }
 
 /** Runs `task` over `inputs`, at most `limit` at a time, keeping input order in the result. */
@@ -121,7 +107,7 @@ export function createStatsReader(deps: StatsReaderDeps) {
     const pages = await mapLimited([...byDate], QUERY_CONCURRENCY, ([date, labels]) => {
       const first = keys.rollupHourPrefix(labels[0]);
       const last = keys.rollupHourPrefix(labels[labels.length - 1]);
-      return queryAll(db, keys.rollupHourPartition(date), { between: [first, `${last}~`] });
+      return queryPartition(db, keys.rollupHourPartition(date), { between: [first, `${last}~`] });
     });
     const counts = new Map<number, RollupCounts>();
     for (const item of pages.flat()) {
@@ -172,7 +158,7 @@ export function createStatsReader(deps: StatsReaderDeps) {
     /** Entities of one dimension ranked by cost (then requests, then id), summed over the given days. */
     async leaderboard(query: LeaderboardQuery): Promise<LeaderboardItem[]> {
       const pages = await mapLimited(query.dates, QUERY_CONCURRENCY, (date) =>
-        queryAll(db, keys.rollupPartition(date), { prefix: keys.rollupDimensionPrefix(query.by) }),
+        queryPartition(db, keys.rollupPartition(date), { prefix: keys.rollupDimensionPrefix(query.by) }),
       );
       const byId = new Map<string, RollupCounts>();
       for (const item of pages.flat()) {

@@ -1,7 +1,7 @@
 // Session bindings (session → provider that served it) with a sliding SESSION_TTL, and the list of
 // active sessions for GET /api/sessions (GSI1 `SESSIONS`, sorted by last activity).
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isExpired, type Db } from '../client.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isExpired, queryAll, type Db } from '../client.js';
 import type { WriteCoalescer } from '../write-coalescer.js';
 import { GSI1, keys } from '../keys.js';
 
@@ -57,27 +57,18 @@ export function createSessionsRepo(db: Db, now: () => number, ttlSec: number, wr
       const t = now();
       const since = new Date(t - ttlSec * 1000).toISOString();
       // GSI1SK starts with lastSeenAt, so `>= since` selects exactly the sessions seen since then.
-      const out: SessionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
-            ExpressionAttributeValues: { ':pk': keys.sessionListPartition(), ':since': since },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          if (isExpired(item, t)) continue;
+      const items = await queryAll(db, {
+        IndexName: GSI1,
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
+        ExpressionAttributeValues: { ':pk': keys.sessionListPartition(), ':since': since },
+        ScanIndexForward: false,
+      });
+      return items
+        .filter((item) => !isExpired(item, t))
+        .map((item) => {
           const { sessionId, providerId, keyId, userId, lastSeenAt, requests } = item as unknown as SessionRecord;
-          out.push({ sessionId, providerId, keyId, userId, lastSeenAt, requests: requests ?? 0 });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return out;
+          return { sessionId, providerId, keyId, userId, lastSeenAt, requests: requests ?? 0 };
+        });
     },
   };
 }
