@@ -1,10 +1,11 @@
-// DynamoDB client factory: one document client per process, tuned for short timeouts so an
-// unreachable store fails fast (the proxy fails open; see limits and settle).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// DynamoDB client factory: one document client per process, with short timeouts and a breaker so
+// an unreachable store fails fast (the proxy fails open; see limits and settle).
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Agent } from 'node:http';
 import { GSI1 } from './keys.js';
 import { Agent as HttpsAgent } from 'node:https';
+import { createStoreBreaker, isConnectionFailure } from './store-breaker.js';
 
 export interface Db {
   readonly client: DynamoDBClient;
@@ -33,15 +34,72 @@ export function createDb(options: DbOptions): Db {
     requestHandler: {
       connectionTimeout: 2000,
       requestTimeout: options.requestTimeoutMs ?? 5000,
+      // Without this the SDK only logs a warning and a hung store blocks the call forever.
+      throwOnRequestTimeout: true,
       httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
     },
   });
+  // Each attempt (the SDK's retries included) goes through the breaker: once one cannot reach the
+  // store, the rest fail at once until a probe gets an answer (store-breaker.ts).
+  const probeClient = new DynamoDBClient({
+    region: options.region,
+    endpoint: options.endpoint ?? undefined,
+    maxAttempts: 1,
+    credentials: local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true },
+  });
+  const breaker = createStoreBreaker({
+    probe: () =>
+      probeClient
+        .send(new GetItemCommand({ TableName: options.tableName, Key: { PK: { S: '#probe' }, SK: { S: '#probe' } } }))
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            if (isConnectionFailure(err)) throw err;
+          },
+        ),
+  });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      breaker.check();
+      try {
+        return await next(args);
+      } catch (err) {
+        breaker.record(err);
+        throw err;
+      }
+    },
+    { step: 'deserialize', name: 'storeBreaker' },
+  );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     unmarshallOptions: { wrapNumbers: false },
   });
   return { client, doc, tableName: options.tableName };
+}
+
+const UNAVAILABLE_NAMES = new Set([
+  'StoreDownError',
+  'TimeoutError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True for a store call that failed because the store is unreachable, overloaded or timed out
+ * (the SDK gave up after its retries), as opposed to a rejected request (a bug or a condition).
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, code, $metadata } = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  if ((name && UNAVAILABLE_NAMES.has(name)) || (code && NETWORK_CODES.has(code))) return true;
+  const status = $metadata?.httpStatusCode;
+  return $metadata !== undefined && status !== undefined && status >= 500;
 }
 
 /** True when a stored item with a TTL has passed it (TTL deletion is lazy, so reads check). */
