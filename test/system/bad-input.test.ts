@@ -310,8 +310,9 @@ describe('after the corpus', () => {
         `RSS before ${mb(before.rss)}, after ${mb(after.rss)} (growth ${mb(after.rss - before.rss)}), peak ${mb(peak)}; ` +
         `heap used before ${mb(before.heapUsed)}, after ${mb(after.heapUsed)} (heap total ${mb(after.heapTotal)}, external ${mb(after.external)})`,
     );
-    // RSS keeps the allocator's high-water mark from the megabyte bodies; the live heap shows a leak.
-    expect(after.rss - before.rss).toBeLessThan(300 * MB);
+    // RSS keeps the allocator's high-water mark from the megabyte bodies (188–263 MB growth seen,
+    // flat when the corpus is repeated); the live heap is what shows a leak, so it has the tight bound.
+    expect(after.rss - before.rss).toBeLessThan(450 * MB);
     expect(after.heapUsed - before.heapUsed).toBeLessThan(64 * MB);
   });
 });
