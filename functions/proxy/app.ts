@@ -2,7 +2,8 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { extractClientKey } from '../shared/auth/authenticate-key.js';
-import { ForbiddenError, GatewayError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { isStoreUnavailable } from '../shared/db/client.js';
+import { ForbiddenError, GatewayError, NotFoundError, StoreUnavailableError, ValidationError } from '../shared/errors.js';
 import { newRequestId, safeEqual } from '../shared/ids.js';
 import { countTokensEndpoint, messagesEndpoint } from './endpoints/anthropic.js';
 import { chatCompletionsEndpoint, responsesEndpoint } from './endpoints/openai.js';
@@ -46,6 +47,7 @@ export function createProxyApp(deps: ProxyDeps, options: ProxyAppOptions = {}) {
   app.onError((err, c) => {
     if (err instanceof GatewayError) return fail(c, err);
     if (err instanceof HTTPException) return fail(c, new ValidationError(err.message || 'bad request'));
+    if (isStoreUnavailable(err)) return fail(c, new StoreUnavailableError());
     deps.services.logger.error('proxy error', { path: c.req.path, error: String(err) });
     return fail(c, new GatewayError(500, 'api_error', 'internal gateway error'));
   });

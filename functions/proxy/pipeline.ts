@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import { extractClientKey, type AuthenticatedKey, type KeyAuthenticator } from '../shared/auth/authenticate-key.js';
 import { clientIpOf, type FailureThrottle } from '../shared/auth/failure-throttle.js';
 import { estimateCostNanos, maxOutputTokensOf, type PriceCache } from '../shared/cost/price-cache.js';
-import { AuthError, ForbiddenError, GatewayError, ValidationError } from '../shared/errors.js';
+import { isStoreUnavailable } from '../shared/db/client.js';
+import { AuthError, ForbiddenError, GatewayError, StoreUnavailableError, ValidationError } from '../shared/errors.js';
 import { newRequestId } from '../shared/ids.js';
 import { modelAllowed } from '../shared/routing/candidates.js';
 import type { Router } from '../shared/routing/router.js';
@@ -89,7 +90,11 @@ export async function handleProxyRequest(c: Context, spec: EndpointSpec, deps: P
     return await run(c, ctx);
   } catch (err) {
     const gatewayError =
-      err instanceof GatewayError ? err : new GatewayError(500, 'api_error', 'internal gateway error; the request was not forwarded');
+      err instanceof GatewayError
+        ? err
+        : isStoreUnavailable(err)
+          ? new StoreUnavailableError()
+          : new GatewayError(500, 'api_error', 'internal gateway error; the request was not forwarded');
     if (!(err instanceof GatewayError)) services.logger.error('proxy request failed', { requestId: ctx.requestId, error: String(err) });
     // Requests refused before a key was known are not logged (they would let anyone fill the table).
     if (ctx.auth) await settleRequest(ctx, { statusCode: gatewayError.status, error: gatewayError.message });

@@ -61,6 +61,17 @@ export class RateLimitError extends GatewayError {
   }
 }
 
+/**
+ * The store could not be reached and the answer depends on it (e.g. a key this instance has not
+ * seen recently): 503, so clients retry instead of treating it as a gateway bug.
+ */
+export class StoreUnavailableError extends GatewayError {
+  override name = 'StoreUnavailableError';
+  constructor(message = "the gateway's store is unreachable; retry in a few seconds") {
+    super(503, 'overloaded_error', message, { headers: { 'Retry-After': '5' } });
+  }
+}
+
 /** Anthropic error type names for each code (Anthropic endpoints). */
 export function anthropicErrorType(err: GatewayError): string {
   switch (err.code) {

@@ -1,7 +1,8 @@
 // Client-key authentication shared by the proxy and `/api/me`: key by hash, then its user, each
 // reason for refusal named in the message (CONTRACT.md §2).
 import type { ApiKey, User } from '../types.js';
-import { AuthError } from '../errors.js';
+import { AuthError, StoreUnavailableError } from '../errors.js';
+import { isStoreUnavailable } from '../db/client.js';
 import { CLIENT_KEY_PATTERN } from '../ids.js';
 import type { ApiKeysRepo } from '../db/repos/api-keys.js';
 import type { UsersRepo } from '../db/repos/users.js';
@@ -34,6 +35,9 @@ export function assertUsable(key: ApiKey | null, user: User | null, nowMs: numbe
   return { key, user };
 }
 
+/** How long a key checked against the store keeps working while the store is unreachable. */
+export const STALE_WHILE_STORE_DOWN_MS = 10 * 60_000;
+
 export interface KeyAuthenticator {
   authenticate(secret: string): Promise<AuthenticatedKey>;
   /** Forget cached entries (after an admin change in this process). */
@@ -42,13 +46,15 @@ export interface KeyAuthenticator {
 
 /**
  * Authenticates a secret with a short per-process cache (ttlMs, a few seconds) so the warm path
- * does no store round trip while a revoked key stops working within ttlMs everywhere.
+ * does no store round trip while a revoked key stops working within ttlMs everywhere. While the
+ * store is unreachable a cached answer is kept (up to STALE_WHILE_STORE_DOWN_MS old) and another key
+ * gets StoreUnavailableError (503).
  */
 export function createKeyAuthenticator(
   deps: { apiKeys: ApiKeysRepo; users: UsersRepo; now: () => number },
   ttlMs = 3000,
 ): KeyAuthenticator {
-  const cache = new Map<string, { at: number; key: ApiKey | null; user: User | null }>();
+  const cache = new Map<string, { at: number; checkedAt: number; key: ApiKey | null; user: User | null }>();
   return {
     async authenticate(secret) {
       if (!CLIENT_KEY_PATTERN.test(secret)) {
@@ -57,9 +63,17 @@ export function createKeyAuthenticator(
       const now = deps.now();
       let entry = cache.get(secret);
       if (!entry || now - entry.at > ttlMs) {
-        const key = await deps.apiKeys.getBySecret(secret);
-        const user = key ? await deps.users.get(key.userId) : null;
-        entry = { at: now, key, user };
+        try {
+          const key = await deps.apiKeys.getBySecret(secret);
+          const user = key ? await deps.users.get(key.userId) : null;
+          entry = { at: now, checkedAt: now, key, user };
+        } catch (err) {
+          if (!isStoreUnavailable(err)) throw err;
+          // Store unreachable: no admin change can be written either, so the last answer this
+          // instance had still holds for a while (the store is tried again after another ttlMs).
+          if (!entry || now - entry.checkedAt > STALE_WHILE_STORE_DOWN_MS) throw new StoreUnavailableError();
+          entry = { ...entry, at: now };
+        }
         if (cache.size > 10_000) cache.clear();
         cache.set(secret, entry);
       }

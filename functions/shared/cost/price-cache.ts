@@ -1,5 +1,6 @@
 // Per-instance price cache: the warm path prices a request without a store round trip.
 import type { Price } from '../types.js';
+import { isStoreUnavailable } from '../db/client.js';
 import { findPrice } from './price-lookup.js';
 
 export interface PriceCache {
@@ -17,7 +18,14 @@ export function createPriceCache(
     async get(model) {
       const hit = cache.get(model);
       if (hit && now() - hit.at < ttlMs) return hit.price;
-      const price = await findPrice(model, getPrice);
+      let price: Price | null;
+      try {
+        price = await findPrice(model, getPrice);
+      } catch (err) {
+        // Store unreachable: bill with the last price seen (a model never priced here: the error).
+        if (!hit || !isStoreUnavailable(err)) throw err;
+        price = hit.price;
+      }
       if (cache.size > 5000) cache.clear();
       cache.set(model, { at: now(), price });
       return price;

@@ -1,5 +1,6 @@
 // Routing with I/O: cached provider list and circuit states, session bindings in the table, and
 // the decision of which providers to try in which order (pure parts: candidates, select, breaker).
+import { isStoreUnavailable } from '../db/client.js';
 import type { Services } from '../services.js';
 import type { ProviderType, ProviderWithSecret, User } from '../types.js';
 import type { SessionBinding, SessionRecord } from '../db/repos/sessions.js';
@@ -49,9 +50,16 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
 
   async function providers(): Promise<ProviderWithSecret[]> {
     if (providerCache && now() - providerCache.at < providerCacheMs) return providerCache.providers;
-    const list = await services.providers.list();
-    providerCache = { at: now(), providers: list };
-    return list;
+    try {
+      const list = await services.providers.list();
+      providerCache = { at: now(), providers: list };
+      return list;
+    } catch (err) {
+      // Store unreachable: route with the last list seen (providers cannot change meanwhile).
+      if (!providerCache || !isStoreUnavailable(err)) throw err;
+      providerCache = { ...providerCache, at: now() };
+      return providerCache.providers;
+    }
   }
 
   async function circuits(ids: string[]): Promise<Map<string, CircuitRecord>> {
@@ -63,7 +71,19 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
       return !result.has(id);
     });
     if (missing.length > 0) {
-      for (const [id, rec] of await services.circuits.getMany(missing)) {
+      let read: Map<string, CircuitRecord>;
+      try {
+        read = await services.circuits.getMany(missing);
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+        // Store unreachable: the last state seen, else closed (the attempt itself will tell).
+        for (const id of missing) {
+          const stale = circuitCache.get(id);
+          if (stale) result.set(id, stale.rec);
+        }
+        return result;
+      }
+      for (const [id, rec] of read) {
         circuitCache.set(id, { at: t, rec });
         result.set(id, rec);
       }
@@ -77,10 +97,14 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
     const cached = sessionCache.get(sessionId);
     // A binding written here stays good until it would have expired in the table; a read for a short while.
     if (cached && t - cached.at < Math.min(sessionCacheMs, ttlMs)) return cached.providerId;
-    const read = sessions.boundProvider(sessionId);
+    const read = sessions.boundProvider(sessionId).catch((err: unknown) => {
+      sessionCache.delete(sessionId);
+      // Stickiness is an optimisation: without the store the session is routed like a new one.
+      if (isStoreUnavailable(err)) return null;
+      throw err;
+    });
     if (sessionCache.size > 20_000) sessionCache.clear();
     sessionCache.set(sessionId, { at: t, providerId: read });
-    read.catch(() => sessionCache.delete(sessionId));
     return read;
   }
 
