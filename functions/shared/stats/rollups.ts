@@ -70,13 +70,19 @@ export function dimensionsOf(log: RequestLog): [RollupDimension, string][] {
   return dims.filter((d): d is [RollupDimension, string] => typeof d[1] === 'string' && d[1] !== '');
 }
 
+/** Requests whose rollup writes failed halfway that are remembered for their retry, at most. */
+const MAX_PENDING_RECORDS = 10_000;
+
 export function createStatsRecorder(deps: StatsRecorderDeps) {
   const addCounts = (key: { PK: string; SK: string }, counts: RollupCounts, attributes: Record<string, string>) =>
     deps.writes.update({ key, add: counts, set: attributes });
+  /** requestId → rollup items already counted by a record() that failed on others, so its retry adds nothing twice. */
+  const progress = new Map<string, Set<string>>();
   return {
     /**
      * Adds one settled request to its daily rollups (date of `createdAt` in HUB_TIMEZONE) and to its
-     * UTC hour's global shard. Call exactly once per request: ADD is not idempotent.
+     * UTC hour's global shard. Call once per request; after a failure call it again with the same
+     * request: ADD is not idempotent, so only the writes that failed are made again.
      */
     async record(log: RequestLog, costNanos: number | null): Promise<void> {
       const at = Date.parse(log.createdAt);
@@ -84,13 +90,23 @@ export function createStatsRecorder(deps: StatsRecorderDeps) {
       const counts = countsOf(log, costNanos);
       const date = localDate(at, deps.config.timezone);
       const hour = new Date(at).toISOString().slice(0, 13);
-      const writes = dimensionsOf(log).map(([dimension, id]) =>
-        addCounts(keys.rollup(date, dimension, id), counts, { entity: 'rollup', date, dimension, id }),
-      );
-      writes.push(addCounts(keys.rollupHour(hour, rollupShard(log.id)), counts, { entity: 'rollupHour', hour }));
+      const targets = dimensionsOf(log).map(([dimension, id]) => ({
+        key: keys.rollup(date, dimension, id),
+        attributes: { entity: 'rollup', date, dimension, id } as Record<string, string>,
+      }));
+      targets.push({ key: keys.rollupHour(hour, rollupShard(log.id)), attributes: { entity: 'rollupHour', hour } });
+      const done = progress.get(log.id) ?? new Set<string>();
+      const pending = targets.filter((t) => !done.has(`${t.key.PK}\n${t.key.SK}`));
       // Every write is attempted even when one fails, then the first failure is reported.
-      const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      const results = await Promise.allSettled(pending.map((t) => addCounts(t.key, counts, t.attributes)));
+      results.forEach((r, i) => r.status === 'fulfilled' && done.add(`${pending[i]!.key.PK}\n${pending[i]!.key.SK}`));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        if (progress.size >= MAX_PENDING_RECORDS) progress.clear();
+        progress.set(log.id, done);
+        throw failed.reason;
+      }
+      progress.delete(log.id);
     },
   };
 }
