@@ -12,6 +12,7 @@ import { createPricesRepo } from './db/repos/prices.js';
 import { createProvidersRepo } from './db/repos/providers.js';
 import { createUsersRepo } from './db/repos/users.js';
 import { createLimiter } from './limits/limiter.js';
+import { releaseOrphanedRequests } from './limits/limit-state.js';
 import { createMirroredBackend } from './limits/state-backend.js';
 import type { HubLogger } from './logger.js';
 import { createStatsRecorder } from './stats/rollups.js';
@@ -28,6 +29,7 @@ export interface ServicesOptions {
 
 export function createServices(options: ServicesOptions) {
   const now = options.now ?? Date.now;
+  const startedAt = now();
   const { db } = options;
   const writes = createWriteCoalescer(db, options.config.writeCoalesceMs);
   return {
@@ -47,7 +49,12 @@ export function createServices(options: ServicesOptions) {
       db,
       logger: options.logger,
       now,
-      store: options.config.singleWriter ? createMirroredBackend(db, Math.max(options.config.writeCoalesceMs, 20), options.logger) : undefined,
+      store: options.config.singleWriter
+        ? createMirroredBackend(db, Math.max(options.config.writeCoalesceMs, 20), options.logger, {
+            // The only writer: requests in flight in the store ended with an earlier process, before this one started.
+            adopt: (item) => releaseOrphanedRequests(item, startedAt, options.config.sessionTtlSec),
+          })
+        : undefined,
     }),
     /** Daily and hourly rollups; the settle step calls `stats.record(log, costNanos)` once per request. */
     stats: createStatsRecorder({ db, config: options.config, writes }),

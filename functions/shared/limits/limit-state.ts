@@ -178,3 +178,26 @@ export function staleMarks(state: LimitState, nowMs: number, sessionTtlSec: numb
     .map(([sessionId, untilSec]) => ({ sessionId, untilSec }));
   return { removable, idle };
 }
+
+/**
+ * For the only writer of a store (state-backend.ts, mirrored) reading a state item for the first
+ * time: every in-flight mark in it was left by an earlier process that is gone (killed mid-request),
+ * so that request ended before this process started (`endedBeforeMs`). Its reservation goes and its
+ * session stays active for SESSION_TTL from then, as after any request that ends; null when there
+ * is nothing to release.
+ */
+export function releaseOrphanedRequests(
+  item: Record<string, unknown>,
+  endedBeforeMs: number,
+  sessionTtlSec: number,
+): { set: [string, unknown][]; add: [string, number][]; remove: string[] } | null {
+  const state = parseLimitState(item);
+  if (state.inFlight.length === 0) return null;
+  const idleUntilSec = Math.ceil(endedBeforeMs / 1000) + sessionTtlSec;
+  const sessions = new Set(state.inFlight.map((e) => e.sessionId));
+  return {
+    set: [...sessions].map((s) => [ATTR.idle + s, Math.max(idleUntilSec, state.idleUntilSec.get(s) ?? 0)]),
+    add: [],
+    remove: state.inFlight.map((e) => ATTR.inFlight + e.requestId),
+  };
+}

@@ -112,7 +112,15 @@ export function applyChange(item: Record<string, unknown>, key: StateKey, change
   return next;
 }
 
-export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger): StateBackend {
+export interface MirroredBackendOptions {
+  /**
+   * Called once per stored item as this process first reads it; a change it returns is applied
+   * (and written behind), e.g. to release what an earlier process left half-done.
+   */
+  adopt?: (item: Record<string, unknown>) => StateChange | null;
+}
+
+export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger, options: MirroredBackendOptions = {}): StateBackend {
   const items = new Map<string, Record<string, unknown>>();
   const loading = new Map<string, Promise<void>>();
   const dirty = new Map<string, Record<string, unknown>>();
@@ -125,7 +133,15 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
     if (missing.length > 0) {
       const read = batchRead(db, missing).then((found) => {
         missing.forEach((k, i) => {
-          if (!items.has(keyString(k))) items.set(keyString(k), found[i] ?? {});
+          if (items.has(keyString(k))) return;
+          let item = found[i] ?? {};
+          const change = 'PK' in item ? options.adopt?.(item) : null;
+          if (change) {
+            item = applyChange(item, k, change);
+            dirty.set(keyString(k), item);
+            schedule(flushMs);
+          }
+          items.set(keyString(k), item);
         });
       });
       const tracked = read.finally(() => missing.forEach((k) => loading.delete(keyString(k))));
