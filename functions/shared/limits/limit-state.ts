@@ -193,7 +193,7 @@ export function releaseOrphanedRequests(
 ): { set: [string, unknown][]; add: [string, number][]; remove: string[] } | null {
   const state = parseLimitState(item);
   if (state.inFlight.length === 0) return null;
-  const idleUntilSec = Math.ceil(endedBeforeMs / 1000) + sessionTtlSec;
+  const idleUntilSec = Math.floor(endedBeforeMs / 1000) + sessionTtlSec;
   const sessions = new Set(state.inFlight.map((e) => e.sessionId));
   return {
     set: [...sessions].map((s) => [ATTR.idle + s, Math.max(idleUntilSec, state.idleUntilSec.get(s) ?? 0)]),
