@@ -178,7 +178,7 @@ describe('the store goes away and comes back', () => {
   it('frozen (accepts connections, never answers): fails fast after one timeout and loses nothing', async () => {
     expect(await health()).toBe(200);
     const answered: string[] = [];
-    const timings: Record<string, number[]> = { storeUp: [], firstHealth: [], health: [], requests: [] };
+    const timings: Record<string, number[]> = { storeUp: [], firstHealth: [], health: [], requests: [], uncheckedKey: [] };
     let session = 0;
     const request = async (stream: boolean) => {
       const res = await postMessages(hub.url, frozenTenant.secret, messagesBody(`frozen-${++session}`, { stream }));
@@ -201,7 +201,9 @@ describe('the store goes away and comes back', () => {
       await sleep(KEY_CACHE_MS + 500);
       const parallel = await Promise.all(Array.from({ length: 6 }, (_, i) => timed(() => request(i % 2 === 1))));
       timings.requests!.push(...parallel.map((p) => p.ms));
-      expect((await postMessages(hub.url, stranger.secret, messagesBody('stranger-frozen'))).status).toBe(503);
+      const refused = await timed(() => postMessages(hub.url, stranger.secret, messagesBody('stranger-frozen')));
+      timings.uncheckedKey!.push(refused.ms);
+      expect(refused.value.status).toBe(503);
     } finally {
       process.kill(store.process.pid!, 'SIGCONT');
     }
