@@ -4,10 +4,12 @@
 // Code Hub's store operations and DynamoDB write units per request, on the embedded store and with
 // the store path of a Lambda instance. Everything runs on 127.0.0.1 and stops by itself.
 //   npx tsx bench/side-by-side.ts [--requests 400] [--accounting 300] [--json out.json] [--max-minutes 30]
+//     [--concurrency 1,8,32] [--hub-store memory|disk] [--lambda-store separate|in-process]
+//     [--hub-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NON_STREAM_BODY, fmt, percentile, postForBody, runLoad, sseEvents, startBenchUpstream, timedPost, type Timing } from './lib/harness.js';
-import { cpuMs, createRssSampler, startHubProcess, startPortkeyProcess, type GatewayProcess, type HubProcess } from './lib/gateway-process.js';
+import { cpuMs, createRssSampler, rssKindsMb, startHubProcess, startPortkeyProcess, startStoreProcess, type GatewayProcess, type HubProcess } from './lib/gateway-process.js';
 import type { WindowReport } from './lib/store-probe.js';
 
 const args = new Map<string, string>();
@@ -18,6 +20,13 @@ const MAX_MINUTES = Number(args.get('max-minutes') ?? 30);
 const CONCURRENCY = (args.get('concurrency') ?? '1,8,32').split(',').map(Number);
 /** Extra node flags for the Code Hub processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const HUB_NODE_ARGS = (args.get('hub-node-args') ?? '').split(' ').filter(Boolean);
+/** memory (default): the in-memory embedded store; disk: under a temporary DATA_DIR like `npm start`. */
+const HUB_STORE = args.get('hub-store') === 'disk' ? 'disk' : 'memory';
+/**
+ * The Lambda-path hub's store: separate (default) = dynalite in its own process, so the hub process
+ * holds only the gateway as a Lambda instance does; in-process = the embedded store, not single writer.
+ */
+const LAMBDA_STORE = args.get('lambda-store') === 'in-process' ? 'in-process' : 'separate';
 const MODES = ['non-stream', 'stream'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -26,6 +35,8 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   pid?: number;
+  /** A store process the target depends on (its RSS and CPU are reported beside the target's). */
+  storePid?: number;
 }
 
 interface Row {
@@ -42,6 +53,8 @@ interface Row {
   peakRssMb?: number;
   /** CPU time the gateway process used per request (user + system). */
   cpuMsPerRequest?: number;
+  storePeakRssMb?: number;
+  storeCpuMsPerRequest?: number;
   /** What the failed requests got: status codes or error messages, with counts. */
   failures?: Record<string, number>;
 }
@@ -89,6 +102,8 @@ async function preflight(targets: Target[], upstream: { received: () => number }
 }
 
 const ms = (v: number) => fmt(v);
+const withStore = (own: number | undefined, store: number | undefined, digits: number) =>
+  own === undefined ? '—' : `${own.toFixed(digits)}${store === undefined ? '' : ` (+ store ${store.toFixed(digits)})`}`;
 const triple = (v?: [number, number, number]) => (v ? v.map(ms).join(' / ') : '—');
 
 function printLatency(rows: Row[]) {
@@ -97,7 +112,7 @@ function printLatency(rows: Row[]) {
   for (const r of rows) {
     const failures = r.failures ? ` (${Object.entries(r.failures).map(([w, n]) => `${n}× ${w}`).join(', ')})` : '';
     console.log(
-      `| ${r.mode} | ${r.concurrency} | ${r.target} | ${r.rps.toFixed(0)} | ${triple(r.ttfb)} | ${triple(r.addedTtfb)} | ${triple(r.total)} | ${triple(r.addedTotal)} | ${r.peakRssMb === undefined ? '—' : r.peakRssMb.toFixed(0)} | ${r.cpuMsPerRequest === undefined ? '—' : r.cpuMsPerRequest.toFixed(2)} | ${r.errors}${failures} |`,
+      `| ${r.mode} | ${r.concurrency} | ${r.target} | ${r.rps.toFixed(0)} | ${triple(r.ttfb)} | ${triple(r.addedTtfb)} | ${triple(r.total)} | ${triple(r.addedTotal)} | ${withStore(r.peakRssMb, r.storePeakRssMb, 0)} | ${withStore(r.cpuMsPerRequest, r.storeCpuMsPerRequest, 2)} | ${r.errors}${failures} |`,
     );
   }
 }
@@ -141,9 +156,11 @@ async function main() {
     void Promise.all(children.map((c) => c.stop())).finally(() => process.exit(2));
   }, MAX_MINUTES * 60_000);
   try {
-    const hub = await startHubProcess(upstream.url, 'embedded', HUB_NODE_ARGS);
+    const hub = await startHubProcess(upstream.url, 'embedded', { store: HUB_STORE, nodeArgs: HUB_NODE_ARGS });
     children.push(hub);
-    const lambdaHub = await startHubProcess(upstream.url, 'lambda', HUB_NODE_ARGS);
+    const store = LAMBDA_STORE === 'separate' ? await startStoreProcess() : null;
+    if (store) children.push(store);
+    const lambdaHub = await startHubProcess(upstream.url, 'lambda', { store: HUB_STORE, endpoint: store?.url, nodeArgs: HUB_NODE_ARGS });
     children.push(lambdaHub);
     const portkey = await startPortkeyProcess();
     children.push(portkey);
@@ -151,8 +168,8 @@ async function main() {
     const hubHeaders = (h: HubProcess) => ({ 'x-api-key': h.key, 'anthropic-version': '2023-06-01' });
     const targets: Target[] = [
       { name: 'direct', url: `${upstream.url}/v1/messages`, headers: { 'anthropic-version': '2023-06-01' } },
-      { name: 'code hub', url: `${hub.url}/v1/messages`, headers: hubHeaders(hub), pid: hub.pid },
-      { name: 'code hub, Lambda store path', url: `${lambdaHub.url}/v1/messages`, headers: hubHeaders(lambdaHub), pid: lambdaHub.pid },
+      { name: hub.name, url: `${hub.url}/v1/messages`, headers: hubHeaders(hub), pid: hub.pid },
+      { name: lambdaHub.name, url: `${lambdaHub.url}/v1/messages`, headers: hubHeaders(lambdaHub), pid: lambdaHub.pid, storePid: store?.pid },
       {
         name: 'portkey',
         url: `${portkey.url}/v1/messages`,
@@ -170,6 +187,10 @@ async function main() {
 
     const sampler = createRssSampler(children.map((c) => c.pid));
     const idleRssMb = Object.fromEntries(children.map((c) => [c.name, sampler.phasePeakMb(c.pid)]));
+    // CPU a gateway burns with no request at all (timers, sweeps), over 3 s.
+    const idleCpuBefore = children.map((c) => cpuMs(c.pid));
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleCpuMsPerSec = Object.fromEntries(children.map((c, i) => [c.name, (cpuMs(c.pid) - idleCpuBefore[i]!) / 3]));
     const rows: Row[] = [];
     for (const mode of MODES) {
       const payload = body(mode);
@@ -193,11 +214,16 @@ async function main() {
               },
             );
           const cpuBefore = t.pid ? cpuMs(t.pid) : 0;
+          const storeCpuBefore = t.storePid ? cpuMs(t.storePid) : 0;
           const row = summarize(t, mode, concurrency, await runLoad(total, concurrency, send));
           if (Object.keys(failures).length > 0) row.failures = failures;
           if (t.pid) {
             row.peakRssMb = sampler.phasePeakMb(t.pid);
             row.cpuMsPerRequest = (cpuMs(t.pid) - cpuBefore) / total;
+          }
+          if (t.storePid) {
+            row.storePeakRssMb = sampler.phasePeakMb(t.storePid);
+            row.storeCpuMsPerRequest = (cpuMs(t.storePid) - storeCpuBefore) / total;
           }
           if (direct) {
             row.addedTtfb = minus(row.ttfb, direct.ttfb);
@@ -211,7 +237,7 @@ async function main() {
 
     // Store operations and write units per request, measured apart from the timed runs.
     const accounting: AccountingRow[] = [];
-    const trips: Record<string, WindowReport> = {};
+    const trips: Record<string, WindowReport[]> = {};
     for (const h of [hub, lambdaHub]) {
       const url = `${h.url}/v1/messages`;
       for (const mode of MODES) {
@@ -222,33 +248,57 @@ async function main() {
           accounting.push({ hub: h.name, mode, concurrency, requests: run.timings.length, report });
         }
       }
-      // One warm request alone: its store rounds before the upstream call.
+      // Warm requests alone, one at a time: their store rounds before the upstream call.
       await timedPost(url, body('non-stream'), hubHeaders(h));
-      await h.beginStoreWindow();
-      const t = await timedPost(url, body('non-stream'), hubHeaders(h));
-      if (t.status !== 200) throw new Error(`${h.name}: status ${t.status}`);
-      trips[h.name] = await h.endStoreWindow(performance.timeOrigin + upstream.lastReceivedAt());
+      trips[h.name] = [];
+      for (let i = 0; i < 5; i++) {
+        await h.beginStoreWindow();
+        const t = await timedPost(url, body('non-stream'), hubHeaders(h));
+        if (t.status !== 200) throw new Error(`${h.name}: status ${t.status}`);
+        trips[h.name]!.push(await h.endStoreWindow(performance.timeOrigin + upstream.lastReceivedAt()));
+      }
     }
 
     const peakRssMb = Object.fromEntries(children.map((c) => [c.name, sampler.overallPeakMb(c.pid)]));
+    // Is the hubs' memory retained or garbage? The V8 heap after a full collection, and what is not heap.
+    const memoryAtEnd: Record<string, { rss: { anon: number; file: number }; heapUsedMb: number; heapAfterGcMb: number; externalMb: number }> = {};
+    for (const h of [hub, lambdaHub]) {
+      const m = await h.memory();
+      memoryAtEnd[h.name] = {
+        rss: rssKindsMb(h.pid),
+        heapUsedMb: m.before.heapUsed / 1048576,
+        heapAfterGcMb: (m.afterGc ?? m.before).heapUsed / 1048576,
+        externalMb: (m.afterGc ?? m.before).external / 1048576,
+      };
+    }
     sampler.stop();
     load.end = loadavg();
 
-    console.log(`\nSide by side (${new Date(started).toISOString()}; ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version})`);
+    console.log(`\nSide by side (${new Date(started).toISOString()}; Code Hub on the ${HUB_STORE === 'disk' ? 'disk-backed' : 'in-memory'} embedded store; ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version})`);
     console.log(`load average at start ${load.start.map((n) => n.toFixed(2)).join(' ')}, at end ${load.end.map((n) => n.toFixed(2)).join(' ')}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(`requests per run: ${CONCURRENCY.map((c) => `c=${c}: ${runSize(c)}`).join(', ')}; latencies in ms\n`);
     printLatency(rows);
-    console.log(`\nRSS MB idle after start: ${Object.entries(idleRssMb).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}; peak over the run: ${Object.entries(peakRssMb).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ')}\n`);
+    const list = (o: Record<string, number>, digits: number) => Object.entries(o).map(([n, v]) => `${n} ${v.toFixed(digits)}`).join(', ');
+    console.log(`\nRSS MB idle after start: ${list(idleRssMb, 0)}; peak over the run: ${list(peakRssMb, 0)}. Idle CPU ms/s: ${list(idleCpuMsPerSec, 1)}\n`);
+    for (const [name, m] of Object.entries(memoryAtEnd)) {
+      console.log(
+        `${name} at the end: RSS ${(m.rss.anon + m.rss.file).toFixed(0)} MB (anonymous ${m.rss.anon.toFixed(0)}, file-backed ${m.rss.file.toFixed(0)}); V8 heap used ${m.heapUsedMb.toFixed(0)} MB, ${m.heapAfterGcMb.toFixed(0)} MB after a full GC; external ${m.externalMb.toFixed(0)} MB`,
+      );
+    }
+    console.log('');
     printAccounting(accounting);
     console.log('\nWrite units per request by item (item versions written and WCU incl. indexes):\n');
     printWritesByItem(accounting);
     console.log('');
-    for (const [name, r] of Object.entries(trips)) {
-      console.log(
-        `${name}, one warm request: ${r.beforeUpstream} store operation(s) before the upstream call in ${r.sequentialBeforeUpstream} sequential round trip(s); ${r.ops} in all (${Object.entries(r.byCommand).map(([c, n]) => `${n}× ${c}`).join(', ')}); ${r.units.total} WCU`,
-      );
+    for (const [name, reports] of Object.entries(trips)) {
+      console.log(`${name}, 5 warm requests one at a time (store operations before the upstream call / in sequential rounds / in all; WCU):`);
+      for (const r of reports) {
+        console.log(
+          `  ${r.beforeUpstream} / ${r.sequentialBeforeUpstream} / ${r.ops} (${Object.entries(r.byCommand).map(([c, n]) => `${n}× ${c}`).join(', ')}); ${r.units.total} WCU`,
+        );
+      }
     }
-    if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ started, load, idleRssMb, peakRssMb, rows, accounting, trips }, null, 2));
+    if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ started, load, hubStore: HUB_STORE, lambdaStore: LAMBDA_STORE, idleRssMb, idleCpuMsPerSec, peakRssMb, memoryAtEnd, rows, accounting, trips }, null, 2));
   } finally {
     clearTimeout(watchdog);
     await Promise.all(children.map((c) => c.stop()));

@@ -25,6 +25,8 @@ export interface HubProcess extends GatewayProcess {
   beginStoreWindow(): Promise<void>;
   /** Stops recording once everything is written; `upstreamAt` (epoch ms) splits the rounds before the upstream call. */
   endStoreWindow(upstreamAt?: number): Promise<WindowReport>;
+  /** process.memoryUsage() now and after a full garbage collection. */
+  memory(): Promise<{ before: NodeJS.MemoryUsage; afterGc: NodeJS.MemoryUsage | null }>;
 }
 
 function keepTail(child: ChildProcess): () => string {
@@ -55,8 +57,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Starts Code Hub in its own process; `mode` lambda keeps the store path of a Lambda instance. */
-export async function startHubProcess(upstreamUrl: string, mode: 'embedded' | 'lambda', nodeArgs: string[] = []): Promise<HubProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/lib/hub-process.ts', '--upstream', upstreamUrl, '--mode', mode], {
+export async function startHubProcess(
+  upstreamUrl: string,
+  mode: 'embedded' | 'lambda',
+  options: { store?: 'memory' | 'disk'; endpoint?: string; nodeArgs?: string[] } = {},
+): Promise<HubProcess> {
+  const store = options.store ?? 'memory';
+  const script = ['bench/lib/hub-process.ts', '--upstream', upstreamUrl, '--mode', mode, '--store', store];
+  if (options.endpoint) script.push('--endpoint', options.endpoint);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', ...script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -88,7 +97,7 @@ export async function startHubProcess(upstreamUrl: string, mode: 'embedded' | 'l
       return answer;
     });
   return {
-    name: `code hub (${mode})`,
+    name: `code hub (${mode === 'lambda' ? 'Lambda store path' : 'embedded'}${options.endpoint ? ', store in its own process' : store === 'disk' ? ', disk store' : ''})`,
     pid: child.pid!,
     url: String(hello.url),
     key: String(hello.key),
@@ -98,6 +107,10 @@ export async function startHubProcess(upstreamUrl: string, mode: 'embedded' | 'l
     },
     async endStoreWindow(upstreamAt) {
       return (await ask({ op: 'end', upstreamAt })).report as WindowReport;
+    },
+    async memory() {
+      const answer = await ask({ op: 'memory' });
+      return { before: answer.before as NodeJS.MemoryUsage, afterGc: answer.afterGc as NodeJS.MemoryUsage | null };
     },
     async stop() {
       child.stdin?.end();
@@ -133,6 +146,19 @@ async function waitForPort(port: number, timeoutMs: number, failed: () => string
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
+/** The store on its own: dynalite's server in memory, in its own process (what DynamoDB is to a Lambda). */
+export async function startStoreProcess(): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['node_modules/dynalite/cli.js', '--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'],
+    { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const stderrTail = keepTail(child);
+  await waitForPort(port, 30_000, () => (child.exitCode !== null ? `dynalite exited (${child.exitCode}): ${stderrTail()}` : null));
+  return { name: 'store (dynalite)', pid: child.pid!, url: `http://127.0.0.1:${port}`, stderrTail, stop: () => stopChild(child) };
+}
+
 /**
  * Starts the published Portkey gateway (`@portkey-ai/gateway`). The preload works around its
  * known streaming failure on Node (Portkey-AI/gateway#1389: it appends headers to the upstream
@@ -157,6 +183,17 @@ export function rssKb(pid: number): number {
     return match ? Number(match[1]) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** Resident memory split: anonymous (heaps, native allocations) and file-backed (mapped files, e.g. LevelDB tables), MB. */
+export function rssKindsMb(pid: number): { anon: number; file: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+  } catch {
+    return { anon: 0, file: 0 };
   }
 }
 

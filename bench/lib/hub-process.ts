@@ -1,11 +1,15 @@
 // Code Hub as a benchmark child process: starts the hub on the in-memory embedded store on a
 // loopback port, seeds one provider (the fake upstream), a user and a key, prints
 // {"ready":true,"port","url","key"} as one JSON line, then answers store-probe commands read as JSON
-// lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?}). Exits on SIGTERM or when
+// lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?} / {"op":"memory"}). Exits on SIGTERM or when
 // stdin closes (the benchmark is gone).
 //   node --import tsx bench/lib/hub-process.ts --upstream http://127.0.0.1:PORT [--mode embedded|lambda]
+//     [--store memory|disk | --endpoint http://127.0.0.1:STOREPORT]
 // `lambda`: limit state read and written in the store on every request (no in-memory mirror) and no
-// write window across requests, as each Lambda instance does.
+// write window across requests, as each Lambda instance does. `disk`: the store under a temporary
+// DATA_DIR as `npm start` keeps it (memory: every item written stays in the process's RSS).
+// `--endpoint`: a store in another process (lambda mode only), so this process holds only the
+// gateway, as a Lambda instance does.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +27,13 @@ function arg(name: string): string | undefined {
 
 const upstream = arg('upstream');
 const mode = arg('mode') ?? 'embedded';
+const storeKind = arg('store') ?? 'memory';
+const endpoint = arg('endpoint');
 if (!upstream || !/^http:\/\/127\.0\.0\.1:\d+$/.test(upstream)) throw new Error('--upstream http://127.0.0.1:PORT is required');
 if (mode !== 'embedded' && mode !== 'lambda') throw new Error(`--mode must be embedded or lambda, got ${mode}`);
+if (storeKind !== 'memory' && storeKind !== 'disk') throw new Error(`--store must be memory or disk, got ${storeKind}`);
 const lambda = mode === 'lambda';
+if (endpoint && (!lambda || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint))) throw new Error('--endpoint http://127.0.0.1:PORT goes with --mode lambda');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'code-hub-bench-'));
 const config = loadConfig({
@@ -35,8 +43,9 @@ const config = loadConfig({
   PRICE_SYNC_INTERVAL_MS: '0',
   DATA_DIR: dataDir,
   WRITE_COALESCE_MS: lambda ? '0' : '20',
+  ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint } : {}),
 });
-const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: true, singleWriter: !lambda });
+const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: storeKind === 'memory', singleWriter: !lambda });
 const probe = instrumentStore(hub.services.db);
 const { secret } = await seedHub(hub.services, upstream);
 
@@ -76,6 +85,12 @@ lines.on('line', (line) => {
         await settleAll();
         const upstreamAt = command.upstreamAt === undefined ? undefined : command.upstreamAt - performance.timeOrigin;
         reply({ op: 'end', report: await probe.end({ upstreamAt }) });
+      } else if (command.op === 'memory') {
+        // With --expose-gc: what stays after a full collection (retained) versus garbage not yet collected.
+        const before = process.memoryUsage();
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        reply({ op: 'memory', before, afterGc: gc ? process.memoryUsage() : null });
       } else reply({ op: command.op, error: 'unknown op' });
     } catch (err) {
       reply({ op: command.op, error: String(err) });
@@ -84,4 +99,4 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => void shutdown(0));
 
-reply({ ready: true, port: hub.port, url: hub.url, key: secret, mode, singleWriter: hub.services.config.singleWriter, writeCoalesceMs: config.writeCoalesceMs });
+reply({ ready: true, port: hub.port, url: hub.url, key: secret, mode, store: endpoint ?? storeKind, singleWriter: hub.services.config.singleWriter, writeCoalesceMs: config.writeCoalesceMs });
