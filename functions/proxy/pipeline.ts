@@ -72,11 +72,13 @@ export function errorResponse(spec: EndpointSpec, err: GatewayError, requestId: 
 
 export async function handleProxyRequest(c: Context, spec: EndpointSpec, deps: ProxyDeps): Promise<Response> {
   const { services } = deps;
+  // One reading of the clock: the log item's key is derived from the time inside the request id.
+  const startedAt = services.now();
   const ctx: Ctx = {
     deps,
     spec,
-    requestId: newRequestId(services.now()),
-    startedAt: services.now(),
+    requestId: newRequestId(startedAt),
+    startedAt,
     userAgent: c.req.header('user-agent') ?? null,
     auth: null,
     parsed: null,
