@@ -11,7 +11,7 @@ interface CallFrame {
 }
 
 interface Profile {
-  nodes: { id: number; callFrame: CallFrame }[];
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -30,6 +30,23 @@ export function ownerOf(url: string): string {
   return url;
 }
 
+/**
+ * Who a sample works for, from the whole stack: the first matching layer wins, so HTTP parsing under
+ * dynalite's handler counts as the store's, and GC or I/O with no such frame stays "node / other".
+ */
+const LAYERS: [string, RegExp][] = [
+  ['store server (dynalite, level)', /node_modules\/(dynalite|level|memory-level|classic-level|abstract-level|level-transcoder|functional-red-black-tree|big\.js|async|lock)\//],
+  ['store client (AWS SDK)', /node_modules\/(@aws-sdk|@smithy)\//],
+  ['gateway code (functions/)', /\/functions\//],
+  ['HTTP framework (hono, node-server)', /node_modules\/(hono|@hono)\//],
+  ['benchmark harness (bench/)', /\/bench\//],
+];
+
+export function layerOf(stackUrls: readonly string[]): string {
+  for (const [name, pattern] of LAYERS) if (stackUrls.some((u) => pattern.test(u))) return name;
+  return 'node / other (HTTP I/O, GC, microtasks)';
+}
+
 function main() {
   const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--top');
   const topIndex = process.argv.indexOf('--top');
@@ -37,6 +54,14 @@ function main() {
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
     const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const stackOf = (id: number) => {
+      const urls: string[] = [];
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) urls.push(byId.get(at)!.url);
+      return urls;
+    };
+    const byLayer = new Map<string, number>();
     const byOwner = new Map<string, number>();
     const byFunction = new Map<string, number>();
     let total = 0;
@@ -45,6 +70,10 @@ function main() {
       const frame = byId.get(id)!;
       total += dt;
       const owner = frame.functionName === '(idle)' ? '(idle)' : ownerOf(frame.url);
+      if (owner !== '(idle)') {
+        const layer = layerOf(stackOf(id));
+        byLayer.set(layer, (byLayer.get(layer) ?? 0) + dt);
+      }
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + dt);
       const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(functions|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
@@ -57,6 +86,7 @@ function main() {
       }
     };
     console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
+    table('layer (whole stack)', byLayer);
     table('package / folder', byOwner);
     table('function', byFunction);
   }

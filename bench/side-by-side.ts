@@ -140,7 +140,7 @@ function printWritesByItem(rows: AccountingRow[]) {
   for (const kind of kinds) {
     const cells = shown.map((a) => {
       const k = a.report.units.byItem[kind];
-      return k ? `${(k.writes / a.requests).toFixed(2)} writes, ${(k.units / a.requests).toFixed(2)} WCU` : '—';
+      return k ? `${(k.writes / a.requests).toFixed(2)} writes, ${(k.units / a.requests).toFixed(2)} WCU, ${(k.bytes / k.writes).toFixed(0)} B` : '—';
     });
     console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
@@ -287,7 +287,7 @@ async function main() {
     }
     console.log('');
     printAccounting(accounting);
-    console.log('\nWrite units per request by item (item versions written and WCU incl. indexes):\n');
+    console.log('\nWrite units per request by item (item versions written, WCU incl. indexes, average item size):\n');
     printWritesByItem(accounting);
     console.log('');
     for (const [name, reports] of Object.entries(trips)) {

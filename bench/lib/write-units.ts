@@ -26,8 +26,8 @@ export interface WriteUnits {
   total: number;
   /** Index writes by index name. */
   byIndex: Record<string, number>;
-  /** Item writes and units (table + indexes) by kind of item (itemClass). */
-  byItem: Record<string, { writes: number; units: number }>;
+  /** Item writes, units (table + indexes) and bytes of the versions written, by kind of item (itemClass). */
+  byItem: Record<string, { writes: number; units: number; bytes: number }>;
 }
 
 /** The kind of an item from its key `PK\nSK`: `LOG`, `SESSION`, `SPEND#key`, `ROLLUP#model`… */
@@ -126,7 +126,7 @@ export function priceWrites(writes: readonly ItemWrite[], finals: ReadonlyMap<st
   }
   for (const [key, list] of byKey) {
     let previous: Item | null | undefined;
-    const kind = (result.byItem[itemClass(key)] ??= { writes: 0, units: 0 });
+    const kind = (result.byItem[itemClass(key)] ??= { writes: 0, units: 0, bytes: 0 });
     list.forEach((w, i) => {
       result.itemWrites++;
       kind.writes++;
@@ -146,6 +146,7 @@ export function priceWrites(writes: readonly ItemWrite[], finals: ReadonlyMap<st
         next = w.newItem ?? (after !== undefined ? after : (finals.get(key) ?? null));
       }
       const t = transitionUnits(old, next, def);
+      kind.bytes += itemSize(next ?? old ?? {});
       result.tableUnits += t.table;
       kind.units += t.table;
       for (const [name, units] of t.byIndex) {

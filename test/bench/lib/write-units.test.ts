@@ -96,7 +96,7 @@ describe('priceWrites', () => {
     const units = priceWrites(writes, finals);
     // First: created (1 table, 1 GSI1 put); second: moved (1 table, GSI1 delete + put).
     expect(units).toMatchObject({ itemWrites: 2, tableUnits: 2, indexUnits: 3, total: 5, byIndex: { GSI1: 3 } });
-    expect(units.byItem).toEqual({ SESSION: { writes: 2, units: 5 } });
+    expect(units.byItem).toEqual({ SESSION: { writes: 2, units: 5, bytes: itemSize(session('t1')) + itemSize(session('t2')) } });
   });
 
   it('prices batched log puts per item and sums them by kind', () => {
@@ -106,7 +106,8 @@ describe('priceWrites', () => {
       { key: 'ROLLUP#d\nmodel#m', kind: 'update', newItem: { PK: 'ROLLUP#d', SK: 'model#m', n: 2 } },
     ];
     const units = priceWrites(writes, new Map());
-    expect(units.byItem).toEqual({ LOG: { writes: 2, units: 4 + 8 }, 'ROLLUP#model': { writes: 1, units: 1 } });
+    expect(units.byItem).toMatchObject({ LOG: { writes: 2, units: 4 + 8 }, 'ROLLUP#model': { writes: 1, units: 1 } });
+    expect(units.byItem.LOG!.bytes).toBe(itemSize(log({ SK: 't#1' })) + itemSize(log({ SK: 't#2', body: big(1500) })));
     expect(units.total).toBe(13);
   });
 
