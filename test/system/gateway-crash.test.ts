@@ -94,7 +94,8 @@ describe('the gateway killed mid-stream', () => {
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     let seen = '';
-    while (!seen.includes('part 3')) {
+    for (let reads = 0; !seen.includes('part 3'); reads++) {
+      if (reads > 100) throw new Error(`no "part 3" in the first 100 chunks: ${seen}`);
       const { done: ended, value } = await reader.read();
       if (ended) throw new Error(`the stream ended early: ${seen}`);
       seen += new TextDecoder().decode(value);
