@@ -1,65 +1,26 @@
 // The request path of the proxy (DESIGN.md): authenticate → admit → route → forward with failover
 // until the first byte → relay the stream → settle exactly once.
 import type { Context } from 'hono';
-import { extractClientKey, type AuthenticatedKey, type KeyAuthenticator } from '../shared/auth/authenticate-key.js';
-import { clientIpOf, type FailureThrottle } from '../shared/auth/failure-throttle.js';
-import { estimateCostNanos, maxOutputTokensOf, type PriceCache } from '../shared/cost/price-cache.js';
+import { extractClientKey, type AuthenticatedKey } from '../shared/auth/authenticate-key.js';
+import { clientIpOf } from '../shared/auth/failure-throttle.js';
+import { estimateCostNanos, maxOutputTokensOf } from '../shared/cost/price-cache.js';
 import { isStoreUnavailable } from '../shared/db/client.js';
 import { AuthError, ForbiddenError, GatewayError, StoreUnavailableError, ValidationError } from '../shared/errors.js';
 import { newRequestId } from '../shared/ids.js';
 import { modelAllowed } from '../shared/routing/candidates.js';
-import type { Router } from '../shared/routing/router.js';
 import { applyModelRedirect } from '../shared/routing/select.js';
 import { deriveSessionId } from '../shared/routing/session-id.js';
-import type { Services } from '../shared/services.js';
-import type { ChainEntry, Price, ProviderWithSecret } from '../shared/types.js';
-import type { StreamOutcome } from '../shared/providers/stream-outcome.js';
+import type { ChainEntry, ProviderWithSecret } from '../shared/types.js';
 import type { EndpointSpec, ParsedRequest } from './endpoints/types.js';
-import type { AdmissionTicket, LimiterPort, StatsPort } from './ports.js';
 import { parseJsonObject, readBodyText } from './read-body.js';
-import { buildRequestLog, type RequestFacts } from './request-log.js';
-import type { SettleQueue } from './settle/settle-queue.js';
+import { settleRequest } from './settle/settle-request.js';
+import type { ProxyDeps, RequestContext } from './request-context.js';
+import { relayTranslatedBody } from './upstream/translated-body.js';
 import { attemptUpstream } from './upstream/attempt.js';
 import { clientResponseHeaders, joinUpstreamUrl, upstreamRequestHeaders } from './upstream/build-request.js';
 import { createRelayStream, type RelayResult } from './upstream/relay.js';
 
-export interface ProxyTimeouts {
-  /** Until the first byte of a streaming answer (covers connect and headers). */
-  streamFirstByteMs: number;
-  /** Between two chunks of an answer. */
-  idleMs: number;
-}
-
-export interface ProxyDeps {
-  services: Services;
-  keys: KeyAuthenticator;
-  throttle: FailureThrottle;
-  router: Router;
-  limiter: LimiterPort;
-  stats: StatsPort;
-  prices: PriceCache;
-  settle: SettleQueue;
-  timeouts: ProxyTimeouts;
-  /** Wait for each request's settle before its response ends (Lambda freezes after returning). */
-  awaitSettle?: boolean;
-  fetchImpl?: typeof fetch;
-}
-
-interface Ctx {
-  deps: ProxyDeps;
-  spec: EndpointSpec;
-  requestId: string;
-  startedAt: number;
-  userAgent: string | null;
-  auth: AuthenticatedKey | null;
-  parsed: ParsedRequest | null;
-  sessionId: string | null;
-  ticket: AdmissionTicket | null;
-  chain: ChainEntry[];
-  filtered: Record<string, string>;
-  /** Settling twice would bill twice: the first settle wins. */
-  settled: boolean;
-}
+export type { ProxyDeps, ProxyTimeouts } from './request-context.js';
 
 export const MAX_MODEL_LENGTH = 256;
 
@@ -74,7 +35,7 @@ export async function handleProxyRequest(c: Context, spec: EndpointSpec, deps: P
   const { services } = deps;
   // One reading of the clock: the log item's key is derived from the time inside the request id.
   const startedAt = services.now();
-  const ctx: Ctx = {
+  const ctx: RequestContext = {
     deps,
     spec,
     requestId: newRequestId(startedAt),
@@ -104,7 +65,7 @@ export async function handleProxyRequest(c: Context, spec: EndpointSpec, deps: P
   }
 }
 
-async function authenticate(c: Context, ctx: Ctx): Promise<AuthenticatedKey> {
+async function authenticate(c: Context, ctx: RequestContext): Promise<AuthenticatedKey> {
   const { deps } = ctx;
   const ip = clientIpOf(c.env);
   const wait = deps.throttle.retryAfterSec(ip);
@@ -121,7 +82,7 @@ async function authenticate(c: Context, ctx: Ctx): Promise<AuthenticatedKey> {
   }
 }
 
-async function run(c: Context, ctx: Ctx): Promise<Response> {
+async function run(c: Context, ctx: RequestContext): Promise<Response> {
   const { deps, spec } = ctx;
   const { services } = deps;
   ctx.auth = await authenticate(c, ctx);
@@ -270,56 +231,6 @@ async function run(c: Context, ctx: Ctx): Promise<Response> {
     : new GatewayError(502, 'upstream_error', `every provider failed; last error: ${lastFailure.message}`);
 }
 
-/** Non-streaming translated answers are read whole, translated, and sent as one JSON body. */
-async function relayTranslatedBody(
-  ctx: Ctx,
-  outcome: Extract<Awaited<ReturnType<typeof attemptUpstream>>, { kind: 'success' }>,
-  prepared: ReturnType<EndpointSpec['prepare']>,
-  headers: Headers,
-  deadline: number,
-  finish: (r: RelayResult) => Promise<void>,
-): Promise<Response> {
-  const parts: Uint8Array[] = [];
-  const collector = new WritableStream<Uint8Array>({ write: (chunk) => void parts.push(chunk) });
-  const ended = new Promise<RelayResult>((resolve) => {
-    const relay = createRelayStream({
-      reader: outcome.reader,
-      firstChunk: outcome.firstChunk,
-      tracker: prepared.tracker,
-      idleTimeoutMs: ctx.deps.timeouts.idleMs,
-      deadline,
-      now: ctx.deps.services.now,
-      abortUpstream: outcome.abort,
-      inBandError: () => new Uint8Array(),
-      onFinish: resolve,
-      requireCompletion: false,
-    });
-    relay.pipeTo(collector).catch(() => {});
-  });
-  const result = await ended;
-  if (result.end !== 'completed') {
-    await finish(result);
-    throw new GatewayError(result.end.includes('timeout') ? 504 : 502, 'upstream_error', result.error ?? 'upstream failed');
-  }
-  let upstream: Record<string, unknown>;
-  try {
-    upstream = JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    await finish({ ...result, end: 'upstream_error', error: 'upstream body is not valid JSON' });
-    throw new GatewayError(502, 'upstream_error', 'upstream answered with a body that is not valid JSON');
-  }
-  let translated: Record<string, unknown>;
-  try {
-    translated = prepared.transformBody!(upstream);
-  } catch (err) {
-    await finish({ ...result, end: 'upstream_error', error: (err as Error).message });
-    throw err;
-  }
-  await finish(result);
-  headers.set('content-type', 'application/json');
-  return new Response(JSON.stringify(translated), { status: 200, headers });
-}
-
 function chainEntry(
   provider: ProviderWithSecret,
   attempt: number,
@@ -335,72 +246,7 @@ function chainEntry(
  * Awaited, so the next request (and this one's next attempt) sees the state: a success costs
  * nothing while the circuit is clean; a failure is already on the slow path. Never throws.
  */
-function recordCircuit(ctx: Ctx, provider: ProviderWithSecret, ok: boolean): Promise<void> {
+function recordCircuit(ctx: RequestContext, provider: ProviderWithSecret, ok: boolean): Promise<void> {
   const work = ok ? ctx.deps.router.recordSuccess(provider) : ctx.deps.router.recordFailure(provider);
   return work.catch((err) => ctx.deps.services.logger.warn('circuit update failed', { providerId: provider.id, error: String(err) }));
-}
-
-interface SettleFacts {
-  statusCode: number;
-  error: string | null;
-  provider?: ProviderWithSecret;
-  upstreamModel?: string;
-  outcome?: StreamOutcome;
-  ttfbMs?: number;
-  price?: Price | null;
-  bindSession?: boolean;
-}
-
-/**
- * Queues the request's settle steps; runs exactly once per request. Resolves at once unless the
- * deployment waits for settles (Lambda), then when the first try of every step is over.
- */
-function settleRequest(ctx: Ctx, facts: SettleFacts): Promise<void> {
-  if (ctx.settled) return Promise.resolve();
-  ctx.settled = true;
-  const { deps, spec } = ctx;
-  const { services } = deps;
-  const facts2: RequestFacts = {
-    id: ctx.requestId,
-    startedAt: ctx.startedAt,
-    endedAt: services.now(),
-    endpoint: spec.endpoint,
-    stream: ctx.parsed?.stream ?? false,
-    userId: ctx.auth?.user.id ?? null,
-    keyId: ctx.auth?.key.id ?? null,
-    providerId: facts.provider?.id ?? null,
-    providerName: facts.provider?.name ?? null,
-    model: ctx.parsed?.model ?? null,
-    upstreamModel: facts.upstreamModel ?? null,
-    statusCode: facts.statusCode,
-    ttfbMs: facts.ttfbMs ?? null,
-    sessionId: ctx.sessionId,
-    userAgent: ctx.userAgent,
-    error: facts.error,
-    chain: ctx.chain,
-    filtered: ctx.filtered,
-    outcome: facts.outcome ?? null,
-    billable: spec.billable,
-    price: facts.price ?? null,
-    costMultiplier: facts.provider?.costMultiplier ?? 1,
-  };
-  const { log, costNanos, warning } = buildRequestLog(facts2);
-  if (warning) services.logger.warn(warning, { requestId: ctx.requestId });
-  const ticket = ctx.ticket;
-  const steps = [
-    { name: 'log', run: () => services.logs.put(log, costNanos) },
-    { name: 'stats', run: () => deps.stats.record(log, costNanos) },
-  ];
-  if (ticket) {
-    steps.push({
-      name: 'limits',
-      run: () => deps.limiter.settle(ticket, { costNanos, providerId: log.providerId, nowMs: services.now() }),
-    });
-  }
-  if (facts.bindSession && ctx.sessionId && facts.provider && ctx.auth) {
-    const binding = { sessionId: ctx.sessionId, providerId: facts.provider.id, keyId: ctx.auth.key.id, userId: ctx.auth.user.id };
-    steps.push({ name: 'session', run: () => deps.router.bindSession(binding) });
-  }
-  const submitted = deps.settle.submit(ctx.requestId, steps);
-  return deps.awaitSettle ? submitted : Promise.resolve();
 }
