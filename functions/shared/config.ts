@@ -91,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     originVerifySecret: env.ORIGIN_VERIFY_SECRET || null,
     authFailuresPerMinute: intFrom(env.AUTH_FAILURES_PER_MINUTE, 20, 'AUTH_FAILURES_PER_MINUTE'),
     priceSyncIntervalMs: intFrom(env.PRICE_SYNC_INTERVAL_MS, 24 * 3600 * 1000, 'PRICE_SYNC_INTERVAL_MS'),
-    writeCoalesceMs: intFrom(env.WRITE_COALESCE_MS, env.AWS_LAMBDA_FUNCTION_NAME ? 0 : 20, 'WRITE_COALESCE_MS'),
+    writeCoalesceMs: intFrom(env.WRITE_COALESCE_MS, env.AWS_LAMBDA_FUNCTION_NAME ? 0 : 200, 'WRITE_COALESCE_MS'),
     singleWriter: false,
   };
 }

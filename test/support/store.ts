@@ -27,7 +27,8 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
   // Price sync off: a hub started from this config must never reach for the real price source.
-  return { ...loadConfig({}), logLevel: 'SILENT', priceSyncIntervalMs: 0, ...overrides };
+  // A short write window: tests wait for settles often, and the window only trades latency for batching.
+  return { ...loadConfig({}), logLevel: 'SILENT', priceSyncIntervalMs: 0, writeCoalesceMs: 20, ...overrides };
 }
 
 export interface TestContext {
