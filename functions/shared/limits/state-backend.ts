@@ -105,10 +105,14 @@ export function applyChange(item: Record<string, unknown>, key: StateKey, change
     if (!('PK' in item)) throw new StateConditionFailed('the item does not exist');
     for (const [a, v] of change.expect.equals) if (item[a] !== v) throw new StateConditionFailed(`${a} changed`);
   }
-  const next: Record<string, unknown> = { ...item, PK: key.PK, SK: key.SK };
+  // A new object built without `delete` (which would turn it into a slow dictionary-mode object).
+  const removed = change.remove.length > 0 ? new Set(change.remove) : null;
+  const next: Record<string, unknown> = {};
+  for (const a of Object.keys(item)) if (!removed?.has(a)) next[a] = item[a];
+  next.PK = key.PK;
+  next.SK = key.SK;
   for (const [a, v] of change.set) next[a] = v;
   for (const [a, n] of change.add) next[a] = (typeof next[a] === 'number' ? (next[a] as number) : 0) + n;
-  for (const a of change.remove) delete next[a];
   return next;
 }
 

@@ -33,7 +33,25 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * Recent readings: a request asks for the same instants many times (now, and the same day and week
+ * boundaries for every window of every scope), and Intl formatting is the slow part.
+ */
+const readings = new Map<string, WallClock>();
+const MAX_READINGS = 512;
+
 function wallClock(ms: number, tz: string): WallClock {
+  const key = `${tz}|${ms}`;
+  let clock = readings.get(key);
+  if (!clock) {
+    clock = readWallClock(ms, tz);
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(key, clock);
+  }
+  return clock;
+}
+
+function readWallClock(ms: number, tz: string): WallClock {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(tz).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
