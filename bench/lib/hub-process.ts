@@ -42,7 +42,8 @@ const config = loadConfig({
   LOG_LEVEL: 'SILENT',
   PRICE_SYNC_INTERVAL_MS: '0',
   DATA_DIR: dataDir,
-  WRITE_COALESCE_MS: lambda ? '0' : '20',
+  // The embedded hub keeps npm start's default write window; a Lambda instance writes at once.
+  ...(lambda ? { WRITE_COALESCE_MS: '0' } : {}),
   ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint } : {}),
 });
 const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: storeKind === 'memory', singleWriter: !lambda });
