@@ -1,7 +1,7 @@
 // Builds the log item of one request from what the pipeline learned, with its exact cost.
 import { costOf } from '../shared/cost/cost.js';
-import type { StreamOutcome } from '../shared/providers/stream-outcome.js';
-import type { ChainEntry, Endpoint, Price, RequestLog, Usage } from '../shared/types.js';
+import { emptyUsage, type StreamOutcome } from '../shared/providers/stream-outcome.js';
+import type { ChainEntry, Endpoint, Price, RequestLog } from '../shared/types.js';
 
 export interface RequestFacts {
   id: string;
@@ -28,19 +28,9 @@ export interface RequestFacts {
   costMultiplier: number;
 }
 
-const ZERO: Usage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheCreationInputTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadInputTokens: 0,
-  reasoningTokens: 0,
-};
-
 export function buildRequestLog(f: RequestFacts): { log: RequestLog; costNanos: number | null; warning: string | null } {
   const usage = f.billable ? (f.outcome?.usage ?? null) : null;
-  const counted = usage ?? ZERO;
+  const counted = usage ?? emptyUsage();
   let costUsd: number | null = 0;
   let costNanos: number | null = 0;
   let breakdown: RequestLog['costBreakdown'] = null;
