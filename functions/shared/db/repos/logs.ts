@@ -1,11 +1,12 @@
-// Request logs: one item per request, written once (conditional on the request id, so a retried
-// settle never writes twice), read newest first by time, user, key or provider without scans.
+// Request logs: one item per request (its key derived from the request id, so a retried settle
+// rewrites the same item), read newest first by time, user, key or provider without scans.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestLog } from '../../types.js';
 import { timeOfRequestId } from '../../ids.js';
-import { stripKeys, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { GSI1, GSI2, GSI3, keys } from '../keys.js';
 import type { WriteCoalescer } from '../write-coalescer.js';
+import { decodeLog, encodeLog, LOG_ATTRIBUTES } from './log-codec.js';
 
 export interface LogQuery {
   userId?: string;
@@ -54,8 +55,7 @@ function decodeCursor(raw: string | undefined): Cursor | null {
 }
 
 function fromItem(item: Record<string, unknown>): RequestLog {
-  const { entity: _e, expiresAt: _x, costNanos: _n, ...rest } = stripKeys(item);
-  return rest as unknown as RequestLog;
+  return decodeLog(item);
 }
 
 function previousDay(day: string): string {
@@ -77,8 +77,9 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
         ...(log.keyId ? keys.logByKey(log.keyId, log.createdAt, log.id) : {}),
         ...(log.providerId ? keys.logByProvider(log.providerId, log.createdAt, log.id) : {}),
         entity: 'log',
-        ...log,
-        costNanos,
+        ...encodeLog(log),
+        // Exact cost in integer nano-USD (costUsd is derived from it).
+        cn: costNanos,
         expiresAt: Math.floor(Date.parse(log.createdAt) / 1000) + retentionDays * 86400,
       };
       await writes.put(item);
@@ -101,17 +102,20 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
       const filters: string[] = [];
       const values: Record<string, unknown> = { ':from': from, ':to': `${to}~` };
       const names: Record<string, string> = {};
+      const attr = (field: keyof typeof LOG_ATTRIBUTES) => {
+        names[`#${field}`] = LOG_ATTRIBUTES[field];
+        return `#${field}`;
+      };
       if (q.model) {
-        filters.push('(#model = :model OR upstreamModel = :model)');
-        names['#model'] = 'model';
+        filters.push(`(${attr('model')} = :model OR ${attr('upstreamModel')} = :model)`);
         values[':model'] = q.model;
       }
       if (q.status !== undefined) {
-        filters.push('statusCode = :status');
+        filters.push(`${attr('statusCode')} = :status`);
         values[':status'] = q.status;
       }
       if (q.sessionId) {
-        filters.push('sessionId = :session');
+        filters.push(`${attr('sessionId')} = :session`);
         values[':session'] = q.sessionId;
       }
       // Secondary filters when more than one of user/key/provider is given.
@@ -123,11 +127,11 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
             ? { name: GSI3, pk: 'GSI3PK', sk: 'GSI3SK', value: keys.logByProviderPartition(q.providerId) }
             : null;
       if (q.userId && index?.name !== GSI1) {
-        filters.push('userId = :user');
+        filters.push(`${attr('userId')} = :user`);
         values[':user'] = q.userId;
       }
       if (q.providerId && index?.name !== GSI3) {
-        filters.push('providerId = :provider');
+        filters.push(`${attr('providerId')} = :provider`);
         values[':provider'] = q.providerId;
       }
 
