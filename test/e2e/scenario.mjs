@@ -147,9 +147,15 @@ export async function runScenario(run, { browser, server, upstream }) {
 
   await step('the request appears in Logs with its decision chain, tokens and cost', async () => {
     const id = state.requestIds[0];
-    await page.goto('/logs/');
-    await settled(page);
     const row = page.locator(`tr[data-log="${id}"]`);
+    // Logs are written after the response (settle is off the client's path, batched for up to
+    // WRITE_COALESCE_MS), so the admin may need a reload or two, as a person would.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await page.goto('/logs/');
+      await settled(page);
+      if ((await row.count()) > 0) break;
+      await page.waitForTimeout(250);
+    }
     await row.waitFor();
     assert((await row.textContent()).includes('alice'), 'the log row does not name the user');
     await row.locator('button', { hasText: 'Details' }).click();
