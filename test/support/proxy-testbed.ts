@@ -10,6 +10,9 @@ import type { ProviderInput } from '../../functions/shared/db/repos/providers.js
 import type { HubConfig } from '../../functions/shared/config.js';
 import type { Price, RequestLog } from '../../functions/shared/types.js';
 import { createTestContext, type TestContext } from './store.js';
+import { keyInput, providerInput, userInput } from './inputs.js';
+
+export { providerInput } from './inputs.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 
 /** Test double: admits everything and records settles (the real limiter has its own tests). */
@@ -67,30 +70,6 @@ export const SONNET_PRICE: Price = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
-export function providerInput(baseUrl: string, overrides: Partial<ProviderInput> = {}): ProviderInput {
-  return {
-    name: 'anthropic-main',
-    type: 'claude',
-    baseUrl,
-    apiKey: 'sk-ant-upstream-secret-0001',
-    enabled: true,
-    priority: 0,
-    weight: 1,
-    groupTag: 'default',
-    modelRedirects: {},
-    allowedModels: [],
-    costMultiplier: 1,
-    limit5hUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    concurrentSessions: null,
-    timeoutMs: 600_000,
-    circuitFailureThreshold: 5,
-    circuitOpenMs: 60_000,
-    ...overrides,
-  };
-}
-
 export async function startProxyTestbed(
   options: {
     config?: Partial<HubConfig>;
@@ -104,31 +83,8 @@ export async function startProxyTestbed(
   const ctx = await createTestContext({ config: options.config, now: options.now, random: options.random });
   const upstream = await startFakeUpstream();
   await ctx.services.prices.put(SONNET_PRICE);
-  const user = await ctx.services.users.create({
-    name: 'alice',
-    note: '',
-    enabled: true,
-    providerGroup: 'default',
-    allowedModels: [],
-    rpmLimit: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
-  const key = await ctx.services.apiKeys.create(user.id, {
-    name: 'laptop',
-    enabled: true,
-    expiresAt: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
+  const user = await ctx.services.users.create(userInput({ name: 'alice' }));
+  const key = await ctx.services.apiKeys.create(user.id, keyInput({ name: 'laptop' }));
   const deps = createProxyDeps(ctx.services, {
     limiter: recordingLimiter(),
     stats: recordingStats(),

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../../functions/shared/services.js';
 import { startFakeUpstream, sseReply, type FakeUpstream } from '../../support/fake-upstream.js';
-import { providerInput, SONNET_PRICE } from '../../support/proxy-testbed.js';
+import { keyInput, providerInput, userInput } from '../../support/inputs.js';
+import { SONNET_PRICE } from '../../support/proxy-testbed.js';
 import { createTestContext } from '../../support/store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,31 +86,8 @@ beforeAll(async () => {
   upstream = await startFakeUpstream();
   await services.prices.put(SONNET_PRICE);
   await services.providers.create(providerInput(upstream.url));
-  const user = await services.users.create({
-    name: 'lambda-user',
-    note: '',
-    enabled: true,
-    providerGroup: 'default',
-    allowedModels: [],
-    rpmLimit: 100,
-    concurrentSessions: null,
-    limit5hUsd: 10,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
-  const key = await services.apiKeys.create(user.id, {
-    name: 'k',
-    enabled: true,
-    expiresAt: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
+  const user = await services.users.create(userInput({ name: 'lambda-user', rpmLimit: 100, limit5hUsd: 10 }));
+  const key = await services.apiKeys.create(user.id, keyInput({ name: 'k' }));
   secret = key.key;
   // The entry reads its configuration from the environment at cold start, as on Lambda.
   const store = (services.db.client.config.endpoint as unknown as () => Promise<{ hostname: string; port?: number }>)();

@@ -5,7 +5,8 @@ import type { ProviderInput } from '../../../functions/shared/db/repos/providers
 import type { UserInput } from '../../../functions/shared/db/repos/users.js';
 import type { ApiKeyInput } from '../../../functions/shared/db/repos/api-keys.js';
 import type { Price, RequestLog, User } from '../../../functions/shared/types.js';
-import { providerInput, SONNET_PRICE } from '../../support/proxy-testbed.js';
+import { keyInput, providerInput, userInput } from '../../support/inputs.js';
+import { SONNET_PRICE } from '../../support/proxy-testbed.js';
 
 export const SONNET = 'claude-sonnet-4-5';
 export const GPT = 'gpt-4.1';
@@ -31,43 +32,16 @@ export interface Tenant {
   secret: string;
 }
 
-const USER_DEFAULTS: UserInput = {
-  name: 'user',
-  note: '',
-  enabled: true,
-  providerGroup: 'default',
-  allowedModels: [],
-  rpmLimit: null,
-  concurrentSessions: null,
-  limit5hUsd: null,
-  dailyLimitUsd: null,
-  limitWeeklyUsd: null,
-  limitMonthlyUsd: null,
-  limitTotalUsd: null,
-};
-
-const KEY_DEFAULTS: ApiKeyInput = {
-  name: 'key',
-  enabled: true,
-  expiresAt: null,
-  concurrentSessions: null,
-  limit5hUsd: null,
-  dailyLimitUsd: null,
-  limitWeeklyUsd: null,
-  limitMonthlyUsd: null,
-  limitTotalUsd: null,
-};
-
 export async function seedPrices(services: Services, prices: Price[] = [SONNET_PRICE, GPT_PRICE]): Promise<void> {
   for (const price of prices) await services.prices.put(price);
 }
 
 export async function createUser(services: Services, input: Partial<UserInput> = {}): Promise<User> {
-  return services.users.create({ ...USER_DEFAULTS, ...input });
+  return services.users.create(userInput(input));
 }
 
 export async function createKey(services: Services, user: User, input: Partial<ApiKeyInput> = {}): Promise<Tenant> {
-  const key = await services.apiKeys.create(user.id, { ...KEY_DEFAULTS, ...input });
+  const key = await services.apiKeys.create(user.id, keyInput(input));
   return { user, userId: user.id, keyId: key.id, secret: key.key };
 }
 

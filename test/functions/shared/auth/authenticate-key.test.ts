@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyAuthenticator, extractClientKey } from '../../../../functions/shared/auth/authenticate-key.js';
 import { AuthError } from '../../../../functions/shared/errors.js';
+import { keyInput, userInput } from '../../../support/inputs.js';
 import { createTestContext } from '../../../support/store.js';
 
 async function setup(keyFields: { enabled?: boolean; expiresAt?: string | null } = {}) {
   const ctx = await createTestContext({ now: Date.parse('2025-06-01T00:00:00.000Z') });
-  const user = await ctx.services.users.create({
-    name: 'u',
-    note: '',
-    enabled: true,
-    providerGroup: 'default',
-    allowedModels: [],
-    rpmLimit: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
-  const key = await ctx.services.apiKeys.create(user.id, {
-    name: 'k',
-    enabled: keyFields.enabled ?? true,
-    expiresAt: keyFields.expiresAt ?? null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-  });
+  const user = await ctx.services.users.create(userInput({ name: 'u' }));
+  const key = await ctx.services.apiKeys.create(
+    user.id,
+    keyInput({ name: 'k', enabled: keyFields.enabled ?? true, expiresAt: keyFields.expiresAt ?? null }),
+  );
   return { ctx, user, key, auth: createKeyAuthenticator(ctx.services, 3000) };
 }
 

@@ -1,6 +1,7 @@
 // Request logs for rollup and statistics tests, and a known two-day traffic set with hand-worked totals.
 import type { Services } from '../../../../functions/shared/services.js';
 import type { RequestLog } from '../../../../functions/shared/types.js';
+import { providerInput } from '../../../support/inputs.js';
 
 let counter = 0;
 
@@ -60,26 +61,7 @@ async function seedKey(services: SeedServices, userId: string, name: string) {
 }
 
 async function seedProvider(services: SeedServices, name: string, type: 'claude' | 'codex') {
-  return services.providers.create({
-    name,
-    type,
-    baseUrl: 'https://upstream.invalid',
-    apiKey: 'upstream-secret',
-    enabled: true,
-    priority: 0,
-    weight: 1,
-    groupTag: 'default',
-    modelRedirects: {},
-    allowedModels: [],
-    costMultiplier: 1,
-    limit5hUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    concurrentSessions: null,
-    timeoutMs: 600_000,
-    circuitFailureThreshold: 5,
-    circuitOpenMs: 60_000,
-  });
+  return services.providers.create(providerInput('https://upstream.invalid', { name, type, apiKey: 'upstream-secret' }));
 }
 
 /**
