@@ -1,7 +1,7 @@
 // DynamoDB client factory: one document client per process, with short timeouts and a breaker so
 // an unreachable store fails fast (the proxy fails open; see limits and settle).
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Agent } from 'node:http';
 import { GSI1 } from './keys.js';
 import { Agent as HttpsAgent } from 'node:https';
@@ -129,4 +129,21 @@ export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName
 /** Every item of one GSI1 partition (the lists: users, a user's keys, providers, prices). */
 export function queryGsi1Partition(db: Db, partition: string): Promise<Record<string, unknown>[]> {
   return queryAll(db, { IndexName: GSI1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } });
+}
+
+/** BatchWriteItem's limit: at most this many items per call. */
+export const BATCH_WRITE_MAX = 25;
+
+/**
+ * Puts up to 25 items in one BatchWriteItem, retrying the items the store leaves unprocessed
+ * (throttling) with backoff; throws when they stay unprocessed.
+ */
+export async function batchPut(db: Db, items: readonly Record<string, unknown>[]): Promise<void> {
+  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt > 6) throw new Error('the store kept returning unprocessed items');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
+    requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
+  }
 }

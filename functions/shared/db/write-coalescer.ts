@@ -3,8 +3,8 @@
 // BatchWriteItem. With many requests per second this divides the store operations per request
 // (and DynamoDB write units) by the number of requests that share an item; with a window of 0 it
 // only merges what one request writes in the same tick (Lambda).
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from './client.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_WRITE_MAX, batchPut, type Db } from './client.js';
 
 export interface ItemKey {
   PK: string;
@@ -147,16 +147,10 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
   }
 
   async function writePuts(batch: { item: Record<string, unknown>; waiters: Waiter[] }[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += 25) {
-      const chunk = batch.slice(i, i + 25);
+    for (let i = 0; i < batch.length; i += BATCH_WRITE_MAX) {
+      const chunk = batch.slice(i, i + BATCH_WRITE_MAX);
       try {
-        let requests = chunk.map((p) => ({ PutRequest: { Item: p.item } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 6) throw new Error('the store kept returning unprocessed items');
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-          const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
-          requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
-        }
+        await batchPut(db, chunk.map((p) => p.item));
         for (const p of chunk) settleWaiters(p.waiters);
       } catch (err) {
         for (const p of chunk) settleWaiters(p.waiters, err);

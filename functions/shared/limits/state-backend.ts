@@ -4,8 +4,8 @@
 // read once, then changed in memory in the same order the store would apply the changes (the event
 // loop serialises them), and written behind, whole, at most once per flush window. The admission
 // decision is the same; it costs no store round trip, and N requests cost one write per item.
-import { BatchWriteCommand, GetCommand, BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from '../db/client.js';
+import { GetCommand, BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_WRITE_MAX, batchPut, type Db } from '../db/client.js';
 import type { HubLogger } from '../logger.js';
 
 export interface StateKey {
@@ -168,15 +168,10 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
     flushing = (async () => {
       const batch = [...dirty.entries()];
       dirty.clear();
-      for (let i = 0; i < batch.length; i += 25) {
-        const chunk = batch.slice(i, i + 25);
+      for (let i = 0; i < batch.length; i += BATCH_WRITE_MAX) {
+        const chunk = batch.slice(i, i + BATCH_WRITE_MAX);
         try {
-          let requests = chunk.map(([, item]) => ({ PutRequest: { Item: item } }));
-          for (let attempt = 0; requests.length > 0; attempt++) {
-            if (attempt > 5) throw new Error('the store kept returning unprocessed items');
-            const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
-            requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
-          }
+          await batchPut(db, chunk.map(([, item]) => item));
           failures = 0;
         } catch (err) {
           // Keep the newest image of each item and try again later (store down or throttled).

@@ -1,7 +1,7 @@
 // Model prices (USD per million tokens), listed through GSI1 (`PRICES`), plus the last sync record.
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Price } from '../../types.js';
-import { queryGsi1Partition, stripKeys, type Db } from '../client.js';
+import { BATCH_WRITE_MAX, batchPut, queryGsi1Partition, stripKeys, type Db } from '../client.js';
 import { GSI1, keys } from '../keys.js';
 
 export interface PriceSyncRecord {
@@ -42,15 +42,7 @@ export function createPricesRepo(db: Db) {
 
     /** Writes many prices in batches of 25, retrying unprocessed items. */
     async putMany(prices: Price[]): Promise<void> {
-      for (let i = 0; i < prices.length; i += 25) {
-        let requests = prices.slice(i, i + 25).map((p) => ({ PutRequest: { Item: toItem(p) } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 8) throw new Error('price batch write kept returning unprocessed items');
-          const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
-          requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
-          if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        }
-      }
+      for (let i = 0; i < prices.length; i += BATCH_WRITE_MAX) await batchPut(db, prices.slice(i, i + BATCH_WRITE_MAX).map(toItem));
     },
 
     async delete(model: string): Promise<boolean> {
