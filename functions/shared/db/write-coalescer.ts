@@ -163,33 +163,23 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
     const pendingPuts = puts;
     updates = new Map();
     puts = new Map();
-    const work: Promise<void>[] = [writePuts([...pendingPuts.values()])];
+    // Each pending list holds one item's updates of one phase, in order: lists of a phase go in
+    // parallel, a list's updates one after another, and phases one after another.
     const phases = new Map<number, PendingUpdate[][]>();
     for (const list of pendingUpdates.values()) {
-      for (const u of list) {
-        const byKey = phases.get(u.phase) ?? [];
-        phases.set(u.phase, byKey);
-        byKey.push([u]);
-      }
+      const phase = list[0]!.phase;
+      phases.set(phase, [...(phases.get(phase) ?? []), list]);
     }
-    const ordered = [...phases.keys()].sort((a, b) => a - b);
-    work.push(
-      (async () => {
-        for (const phase of ordered) {
-          // Same-key updates of one phase keep their order; different keys go in parallel.
-          const sameKey = new Map<string, PendingUpdate[]>();
-          for (const [u] of phases.get(phase)!) {
-            const k = keyString(u!.key);
-            sameKey.set(k, [...(sameKey.get(k) ?? []), u!]);
-          }
-          await Promise.all(
-            [...sameKey.values()].map(async (list) => {
-              for (const u of list) await writeUpdate(u);
-            }),
-          );
-        }
-      })(),
-    );
+    const writeUpdates = async () => {
+      for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+        await Promise.all(
+          phases.get(phase)!.map(async (list) => {
+            for (const u of list) await writeUpdate(u);
+          }),
+        );
+      }
+    };
+    const work = [writePuts([...pendingPuts.values()]), writeUpdates()];
     await Promise.all(work);
   }
 
