@@ -133,6 +133,10 @@ describe('the store goes away and comes back', () => {
 
     expect(await health()).toBe(200);
     for (const stream of [false, true]) timings.storeUp!.push((await timed(() => request(stream))).ms);
+    // As in the freeze test: the store dies with no settle write on the wire. A write the store applied
+    // but never answered is retried and counted twice (docs/reliability.md, a known limit); a kill
+    // landing on one made this test flaky.
+    expect(await hub.proxy.settle.drain(10_000)).toBe(true);
 
     // A stream in flight when the store dies finishes normally; its settle waits for the store.
     const inFlight = request(true);
