@@ -64,6 +64,8 @@ function main() {
     const byLayer = new Map<string, number>();
     const byOwner = new Map<string, number>();
     const byFunction = new Map<string, number>();
+    /** Time of the samples with a gateway function anywhere on their stack (each function once per sample). */
+    const inclusive = new Map<string, number>();
     let total = 0;
     profile.samples.forEach((id, i) => {
       const dt = profile.timeDeltas[i] ?? 0;
@@ -73,6 +75,15 @@ function main() {
       if (owner !== '(idle)') {
         const layer = layerOf(stackOf(id));
         byLayer.set(layer, (byLayer.get(layer) ?? 0) + dt);
+        const seen = new Set<string>();
+        for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+          const f = byId.get(at)!;
+          if (!/\/functions\//.test(f.url)) continue;
+          const name = `${f.functionName || '(anonymous)'} ${f.url.replace(/^file:\/\/.*?\/functions\//, '')}`;
+          if (seen.has(name)) continue;
+          seen.add(name);
+          inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+        }
       }
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + dt);
       const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(functions|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
@@ -89,6 +100,7 @@ function main() {
     table('layer (whole stack)', byLayer);
     table('package / folder', byOwner);
     table('function', byFunction);
+    table('gateway function (inclusive: itself and what it calls synchronously)', inclusive);
   }
 }
 

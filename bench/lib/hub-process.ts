@@ -45,6 +45,8 @@ const config = loadConfig({
   // The embedded hub keeps npm start's default write window; a Lambda instance writes at once.
   ...(lambda ? { WRITE_COALESCE_MS: '0' } : {}),
   ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint } : {}),
+  // Extra settings for experiments, e.g. HUB_BENCH_ENV='{"ENABLE_RATE_LIMIT":"false"}'.
+  ...(JSON.parse(process.env.HUB_BENCH_ENV ?? '{}') as Record<string, string>),
 });
 const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: storeKind === 'memory', singleWriter: !lambda });
 const probe = instrumentStore(hub.services.db);
