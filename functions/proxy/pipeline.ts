@@ -12,7 +12,8 @@ import { applyModelRedirect } from '../shared/routing/select.js';
 import { deriveSessionId } from '../shared/routing/session-id.js';
 import type { ChainEntry, ProviderWithSecret } from '../shared/types.js';
 import type { EndpointSpec, ParsedRequest } from './endpoints/types.js';
-import { parseJsonObject, readBodyText } from './read-body.js';
+import { clientBody, clientSignal } from './client-io.js';
+import { parseJsonObject } from './read-body.js';
 import { settleRequest } from './settle/settle-request.js';
 import type { ProxyDeps, RequestContext } from './request-context.js';
 import { relayTranslatedBody } from './upstream/translated-body.js';
@@ -88,7 +89,7 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
   ctx.auth = await authenticate(c, ctx);
   const { key, user } = ctx.auth;
 
-  const { text, bytes } = await readBodyText(c.req.raw);
+  const { text, bytes } = await clientBody(c);
   const json = parseJsonObject(text);
   const model = json.model;
   if (typeof model !== 'string' || model.trim() === '') throw new ValidationError('model: a model name is required');
@@ -149,7 +150,7 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
       headers: upstreamRequestHeaders(c.req.raw.headers, provider),
       body: prepared.body,
       firstByteTimeoutMs: Math.min(provider.timeoutMs, parsed.stream ? deps.timeouts.streamFirstByteMs : provider.timeoutMs),
-      clientSignal: c.req.raw.signal,
+      clientSignal: clientSignal(c),
       fetchImpl: deps.fetchImpl,
     });
     const elapsed = services.now() - attemptStart;

@@ -95,7 +95,9 @@ export async function attemptUpstream(req: AttemptRequest): Promise<AttemptOutco
       headers: req.headers,
       body: req.body,
       signal: controller.signal,
-      redirect: 'manual',
+      // An API answers, it does not redirect; 'error' also spares undici from cloning the request
+      // (a tee of its body stream) on every call, which the other modes need to follow redirects.
+      redirect: 'error',
     });
     const status = res.status;
     const reader = res.body?.getReader();
@@ -130,6 +132,9 @@ export async function attemptUpstream(req: AttemptRequest): Promise<AttemptOutco
     if (req.clientSignal.aborted) return { kind: 'client_abort' };
     if (timedOut) return { kind: 'failure', status: null, reason: 'timeout', message: `no first byte within ${req.firstByteTimeoutMs} ms` };
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.message === 'unexpected redirect') {
+      return { kind: 'failure', status: null, reason: 'http_error', message: 'upstream answered with a redirect' };
+    }
     return {
       kind: 'failure',
       status: null,

@@ -294,6 +294,25 @@ describe('POST /v1/messages non-streaming', () => {
     expect(log!.chain[0]).toMatchObject({ statusCode: 200, error: expect.stringMatching(/HTML/) });
   });
 
+  it('treats an upstream redirect as a failure and fails over without following it', async () => {
+    bed = await startProxyTestbed();
+    const b = bed;
+    const second = await b.addProvider({ name: 'second', priority: 1 });
+    let calls = 0;
+    b.upstream.handle((_req, res) => {
+      if (calls++ === 0) {
+        res.writeHead(307, { location: 'http://127.0.0.1:9/elsewhere' });
+        res.end();
+      } else jsonReply({ type: 'message', usage: { input_tokens: 1, output_tokens: 1 } })(_req, res);
+    });
+    const res = await post(b, messagesBody());
+    expect(res.status).toBe(200);
+    const log = await logOf(b, res.headers.get('x-request-id'));
+    expect(log!.chain).toHaveLength(2);
+    expect(log!.chain[0]).toMatchObject({ error: 'upstream answered with a redirect' });
+    expect(log!.chain[1]).toMatchObject({ providerId: second, statusCode: 200 });
+  });
+
   it('returns an upstream 400 as is, without failover', async () => {
     bed = await startProxyTestbed();
     await bed.addProvider({ name: 'second' });
@@ -322,6 +341,40 @@ describe('POST /v1/messages refusals', () => {
     const res = await post(bed, messagesBody({ filler: 'x'.repeat(6 * 1024 * 1024) }));
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    expect(bed.upstream.received).toHaveLength(0);
+  });
+
+  it('answers 413 to a chunked body that grows past 6 MB without a content-length', async () => {
+    bed = await startProxyTestbed();
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${bed.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': bed.secret },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    expect(bed.upstream.received).toHaveLength(0);
+  });
+
+  it('answers a body that is not UTF-8 with 400 and forwards nothing', async () => {
+    bed = await startProxyTestbed();
+    const bytes = Buffer.concat([Buffer.from('{"model":"claude-sonnet-4-5","x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const res = await fetch(`${bed.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': bed.secret },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(/UTF-8/) } });
     expect(bed.upstream.received).toHaveLength(0);
   });
 
