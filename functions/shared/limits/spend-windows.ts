@@ -12,8 +12,10 @@ export interface SpendWindows {
   totalNanos: number;
 }
 
-function sumDays(days: Map<string, number>, dates: string[]): number {
-  return dates.reduce((sum, date) => sum + (days.get(date) ?? 0), 0);
+function sumDays(days: ReadonlyMap<string, number>, dates: readonly string[]): number {
+  let sum = 0;
+  for (const date of dates) sum += days.get(date) ?? 0;
+  return sum;
 }
 
 export function spendWindows(state: Pick<LimitState, 'buckets' | 'days' | 'totalNanos'>, nowMs: number, tz: string): SpendWindows {

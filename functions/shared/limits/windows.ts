@@ -1,6 +1,6 @@
 // Limit windows: calendar day/week/month in HUB_TIMEZONE, 5-minute spend buckets and the rolling 5h sum.
 
-import { addDays, calendarDateAt, formatDate, isoWeekdayIndex, startOfDate, type CalendarDate } from './zoned-time.js';
+import { addDays, calendarDateAt, formatDate, isoWeekdayIndex, localDayAt, startOfDate, type CalendarDate, type LocalDay } from './zoned-time.js';
 
 export const FIVE_HOURS_SEC = 5 * 3600;
 export const DEFAULT_BUCKET_SEC = 300;
@@ -14,7 +14,7 @@ export interface SpendBucket {
 
 /** YYYY-MM-DD of `ms` in `tz`. */
 export function localDate(ms: number, tz: string): string {
-  return formatDate(calendarDateAt(ms, tz));
+  return localDayAt(ms, tz).dateString;
 }
 
 export function startOfLocalDay(ms: number, tz: string): number {
@@ -25,9 +25,12 @@ export function nextLocalDayStart(ms: number, tz: string): number {
   return startOfDate(addDays(calendarDateAt(ms, tz), 1), tz);
 }
 
-function mondayOf(ms: number, tz: string): CalendarDate {
-  const today = calendarDateAt(ms, tz);
+function mondayOfDate(today: Readonly<CalendarDate>): CalendarDate {
   return addDays(today, -isoWeekdayIndex(today));
+}
+
+function mondayOf(ms: number, tz: string): CalendarDate {
+  return mondayOfDate(calendarDateAt(ms, tz));
 }
 
 /** Monday 00:00 local of the week containing `ms`. */
@@ -49,22 +52,42 @@ export function nextMonthStart(ms: number, tz: string): number {
   return startOfDate(month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 }, tz);
 }
 
-function datesFrom(first: CalendarDate, ms: number, tz: string): string[] {
-  const last = localDate(ms, tz);
+/** Dates from `first` through `today` (local dates, YYYY-MM-DD). */
+function datesFrom(first: CalendarDate, today: Readonly<CalendarDate>): string[] {
+  const last = formatDate(today);
   const dates: string[] = [];
   for (let date = first; formatDate(date) <= last; date = addDays(date, 1)) dates.push(formatDate(date));
   return dates;
 }
 
+/**
+ * The week's and the month's dates depend on the local date alone, so they are kept per date (the
+ * same lists for every request of a day, in whatever zone). Shared lists: never change one.
+ */
+const weekLists = new Map<string, readonly string[]>();
+const monthLists = new Map<string, readonly string[]>();
+const MAX_LISTS = 64;
+
+function listFor(lists: Map<string, readonly string[]>, today: LocalDay, first: (today: Readonly<CalendarDate>) => CalendarDate) {
+  let list = lists.get(today.dateString);
+  if (!list) {
+    list = Object.freeze(datesFrom(first(today.date), today.date));
+    if (lists.size >= MAX_LISTS) lists.clear();
+    lists.set(today.dateString, list);
+  }
+  return list;
+}
+
+const firstOfMonth = (today: Readonly<CalendarDate>): CalendarDate => ({ year: today.year, month: today.month, day: 1 });
+
 /** Local dates from this week's Monday through today: the daily counters the weekly window sums. */
-export function weekDates(ms: number, tz: string): string[] {
-  return datesFrom(mondayOf(ms, tz), ms, tz);
+export function weekDates(ms: number, tz: string): readonly string[] {
+  return listFor(weekLists, localDayAt(ms, tz), mondayOfDate);
 }
 
 /** Local dates from the 1st of this month through today. */
-export function monthDates(ms: number, tz: string): string[] {
-  const { year, month } = calendarDateAt(ms, tz);
-  return datesFrom({ year, month, day: 1 }, ms, tz);
+export function monthDates(ms: number, tz: string): readonly string[] {
+  return listFor(monthLists, localDayAt(ms, tz), firstOfMonth);
 }
 
 /** Start of the bucket holding `ms`, in epoch seconds. */
@@ -102,9 +125,11 @@ function asAmounts(buckets: readonly SpendBucket[]): { startSec: number; amount:
   return buckets.map((b) => ({ startSec: b.startSec, amount: b.nanos }));
 }
 
-/** Spend in the rolling 5h window, in nanos. */
+/** Spend in the rolling 5h window, in nanos (`rollingSum` over the buckets, without copying them). */
 export function rollingUsage(buckets: readonly SpendBucket[], nowMs: number): number {
-  return rollingSum(asAmounts(buckets), nowMs, FIVE_HOURS_SEC);
+  let sum = 0;
+  for (const b of buckets) if ((b.startSec + FIVE_HOURS_SEC) * 1000 > nowMs) sum += b.nanos;
+  return sum;
 }
 
 /** Seconds until the rolling 5h spend falls below `limitNanos` (0 if it already is). */

@@ -7,18 +7,39 @@ export interface CalendarDate {
   day: number;
 }
 
-interface WallClock extends CalendarDate {
+/** A local calendar date and its YYYY-MM-DD form. */
+export interface LocalDay {
+  readonly date: Readonly<CalendarDate>;
+  readonly dateString: string;
+}
+
+interface WallClock extends LocalDay {
   hour: number;
   minute: number;
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A zone's formatter and its recent readings, keyed by epoch second: a request asks for the same
+ * instants many times (now, its start, the same day and week boundaries for every window of every
+ * scope), and Intl formatting is the slow part. Keying by second is exact: zone offsets and their
+ * transitions are whole seconds, and the reading has no finer field, so every ms of a second reads
+ * the same (test/functions/shared/limits/zoned-time.test.ts checks it against uncached readings).
+ */
+interface Zone {
+  formatter: Intl.DateTimeFormat;
+  readings: Map<number, WallClock>;
+  lastSec: number;
+  last: WallClock | null;
+}
 
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(tz);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
+const zones = new Map<string, Zone>();
+const MAX_READINGS = 512;
+
+function zoneOf(tz: string): Zone {
+  let zone = zones.get(tz);
+  if (!zone) {
+    const formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
       hourCycle: 'h23',
       year: 'numeric',
@@ -28,47 +49,44 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
-    formatters.set(tz, formatter);
+    zone = { formatter, readings: new Map(), lastSec: NaN, last: null };
+    zones.set(tz, zone);
   }
-  return formatter;
+  return zone;
 }
 
-/**
- * Recent readings: a request asks for the same instants many times (now, and the same day and week
- * boundaries for every window of every scope), and Intl formatting is the slow part.
- */
-const readings = new Map<string, WallClock>();
-const MAX_READINGS = 512;
-
 function wallClock(ms: number, tz: string): WallClock {
-  const key = `${tz}|${ms}`;
-  let clock = readings.get(key);
+  const zone = zoneOf(tz);
+  const sec = Math.floor(ms / 1000);
+  if (sec === zone.lastSec) return zone.last!;
+  let clock = zone.readings.get(sec);
   if (!clock) {
-    clock = readWallClock(ms, tz);
-    if (readings.size >= MAX_READINGS) readings.clear();
-    readings.set(key, clock);
+    clock = readWallClock(zone.formatter, sec * 1000);
+    if (zone.readings.size >= MAX_READINGS) zone.readings.clear();
+    zone.readings.set(sec, clock);
   }
+  zone.lastSec = sec;
+  zone.last = clock;
   return clock;
 }
 
-function readWallClock(ms: number, tz: string): WallClock {
+function readWallClock(formatter: Intl.DateTimeFormat, ms: number): WallClock {
   const fields: Record<string, number> = {};
-  for (const part of formatterFor(tz).formatToParts(ms)) {
+  for (const part of formatter.formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
-  return {
-    year: fields.year,
-    month: fields.month,
-    day: fields.day,
-    hour: fields.hour,
-    minute: fields.minute,
-    second: fields.second,
-  };
+  const date = Object.freeze({ year: fields.year, month: fields.month, day: fields.day });
+  return { date, dateString: formatDate(date), hour: fields.hour, minute: fields.minute, second: fields.second };
 }
 
-export function calendarDateAt(ms: number, tz: string): CalendarDate {
-  const { year, month, day } = wallClock(ms, tz);
-  return { year, month, day };
+/** The local calendar date of `ms` in `tz` (a shared reading: do not change it). */
+export function calendarDateAt(ms: number, tz: string): Readonly<CalendarDate> {
+  return wallClock(ms, tz).date;
+}
+
+/** The local date of `ms` in `tz`, with its YYYY-MM-DD form (a shared reading). */
+export function localDayAt(ms: number, tz: string): LocalDay {
+  return wallClock(ms, tz);
 }
 
 /** The date `days` later (or earlier) in the proleptic calendar; overflow rolls into months/years. */
@@ -91,12 +109,12 @@ export function formatDate(date: CalendarDate): string {
 /** Local wall time minus UTC at `ms`, in ms (whole seconds). */
 function offsetMs(ms: number, tz: string): number {
   const w = wallClock(ms, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  const asUtc = Date.UTC(w.date.year, w.date.month - 1, w.date.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
 function dateKey(ms: number, tz: string): string {
-  return formatDate(calendarDateAt(ms, tz));
+  return wallClock(ms, tz).dateString;
 }
 
 /**
