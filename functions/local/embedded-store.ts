@@ -1,12 +1,16 @@
 // The embedded DynamoDB-compatible store for `npm start` and tests: dynalite in this process,
-// persisted under DATA_DIR (or in memory), listening on a loopback port the SDK talks to.
-import dynalite from 'dynalite';
+// persisted under DATA_DIR (or in memory), listening on a loopback port for the SDK and other
+// processes, and callable directly (no socket) by this process's own SDK client.
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { StoreClosedError, type InProcessStore } from '../shared/db/in-process-handler.js';
+import { createDynalite, dispatchToDynalite } from './dynalite-dispatch.js';
 
 export interface EmbeddedStore {
   readonly endpoint: string;
+  /** The same store without HTTP, for createDb's `inProcess` in this process. */
+  readonly inProcess: InProcessStore;
   close(): Promise<void>;
 }
 
@@ -18,7 +22,7 @@ export async function startEmbeddedStore(dataDir: string | null, port = 0): Prom
     mkdirSync(path, { recursive: true });
     options.path = path;
   }
-  const server = dynalite(options);
+  const { server, store } = createDynalite(options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -27,6 +31,11 @@ export async function startEmbeddedStore(dataDir: string | null, port = 0): Prom
   let closed: Promise<void> | null = null;
   return {
     endpoint: `http://127.0.0.1:${actual}`,
+    inProcess: {
+      // Once closing, calls fail like a refused connection; calls already running finish first
+      // (dynalite's close waits for its pending operations).
+      call: (request) => (closed ? Promise.reject(new StoreClosedError()) : dispatchToDynalite(store, request)),
+    },
     close() {
       // dynalite's close also closes LevelDB, flushing it to disk.
       closed ??= new Promise<void>((resolve) => {

@@ -52,7 +52,9 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   let store: EmbeddedStore | null = null;
   if (!config.dynamodbEndpoint) store = await startEmbeddedStore(options.inMemory ? null : resolve(config.dataDir));
   const endpoint = config.dynamodbEndpoint ?? store!.endpoint;
-  const db = createDb({ tableName: config.tableName, region: config.region, endpoint });
+  // A store this process started is called directly (no socket, no signing); its HTTP port stays
+  // open for other processes and tools.
+  const db = createDb({ tableName: config.tableName, region: config.region, endpoint, inProcess: store?.inProcess });
   await ensureTable(db);
 
   const adminToken = resolveAdminToken(config.adminToken, resolve(config.dataDir));

@@ -1,10 +1,11 @@
 // DynamoDB client factory: one document client per process, with short timeouts and a breaker so
 // an unreachable store fails fast (the proxy fails open; see limits and settle).
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Agent } from 'node:http';
-import { GSI1 } from './keys.js';
 import { Agent as HttpsAgent } from 'node:https';
+import { createInProcessHandler, UNSIGNED_SIGV4_SCHEMES, type InProcessStore } from './in-process-handler.js';
+import { GSI1 } from './keys.js';
 import { createStoreBreaker, isConnectionFailure } from './store-breaker.js';
 
 export interface Db {
@@ -18,37 +19,54 @@ export interface DbOptions {
   region: string;
   /** A DynamoDB-compatible endpoint (embedded store, DynamoDB Local); unset on AWS. */
   endpoint?: string | null;
+  /**
+   * The embedded store of this same process: calls go to it directly, unsigned, without HTTP
+   * (in-process-handler.ts). Only for a store this process started; everything else uses `endpoint`.
+   */
+  inProcess?: InProcessStore | null;
   /** SDK attempts per operation (default 3). */
   maxAttempts?: number;
   requestTimeoutMs?: number;
 }
 
-export function createDb(options: DbOptions): Db {
+// The embedded store accepts any credentials; never look for real ones locally.
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Client settings for reaching the store: in process, over HTTP to an endpoint, or AWS's own. */
+function transport(options: DbOptions, requestTimeoutMs: number, connectionTimeoutMs: number): DynamoDBClientConfig {
+  if (options.inProcess) {
+    return {
+      // Never dialled: the handler below answers every call; the endpoint only keeps the SDK off AWS.
+      endpoint: options.endpoint ?? 'http://in-process.invalid',
+      credentials: LOCAL_CREDENTIALS,
+      httpAuthSchemes: UNSIGNED_SIGV4_SCHEMES,
+      requestHandler: createInProcessHandler(options.inProcess, { requestTimeoutMs }),
+    };
+  }
   const local = Boolean(options.endpoint);
-  const client = new DynamoDBClient({
-    region: options.region,
+  return {
     endpoint: options.endpoint ?? undefined,
-    maxAttempts: options.maxAttempts ?? 3,
-    // The embedded store accepts any credentials; never look for real ones locally.
-    credentials: local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    credentials: local ? LOCAL_CREDENTIALS : undefined,
     requestHandler: {
-      connectionTimeout: 2000,
-      requestTimeout: options.requestTimeoutMs ?? 5000,
+      connectionTimeout: connectionTimeoutMs,
+      requestTimeout: requestTimeoutMs,
       // Without this the SDK only logs a warning and a hung store blocks the call forever.
       throwOnRequestTimeout: true,
       httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
     },
+  };
+}
+
+export function createDb(options: DbOptions): Db {
+  const client = new DynamoDBClient({
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...transport(options, options.requestTimeoutMs ?? 5000, 2000),
   });
   // Each attempt (the SDK's retries included) goes through the breaker: once one cannot reach the
   // store, the rest fail at once until a probe gets an answer (store-breaker.ts).
-  const probeClient = new DynamoDBClient({
-    region: options.region,
-    endpoint: options.endpoint ?? undefined,
-    maxAttempts: 1,
-    credentials: local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true },
-  });
+  const probeClient = new DynamoDBClient({ region: options.region, maxAttempts: 1, ...transport(options, 1000, 1000) });
   const breaker = createStoreBreaker({
     probe: () =>
       probeClient

@@ -1,0 +1,173 @@
+// Answers DynamoDB JSON calls with dynalite's own validations and actions, called directly: the
+// steps of dynalite's HTTP listener (index.js httpHandler) after it has read the body, in the same
+// order, with the same status codes, headers and body bytes, minus the socket.
+import dynalite from 'dynalite';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { StoreAnswer, StoreCall } from '../shared/db/in-process-handler.js';
+
+/** dynalite's store (db.create): opaque here, handed to its validations and actions. */
+export type DynaliteStore = object;
+
+interface DynaliteError {
+  statusCode?: number;
+  body?: unknown;
+}
+type ActionCallback = (err: (Error & DynaliteError) | null, data?: unknown) => void;
+interface ActionValidation {
+  types: Record<string, unknown>;
+  custom?: unknown;
+}
+interface Validations {
+  checkTypes(data: unknown, types: Record<string, unknown>): unknown;
+  checkValidations(data: unknown, types: Record<string, unknown>, custom: unknown, store: DynaliteStore): void;
+}
+
+const requireFromHere = createRequire(import.meta.url);
+// dynalite's dependencies resolve from dynalite itself (buffer-crc32 is its dependency, not ours).
+const requireFromDynalite = createRequire(requireFromHere.resolve('dynalite'));
+const validations = requireFromDynalite('./validations') as Validations;
+const crc32 = requireFromDynalite('buffer-crc32') as { unsigned(input: Buffer | string): number };
+
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+const VALID_APIS = new Set(['DynamoDB_20111205', 'DynamoDB_20120810']);
+const OPERATIONS = [
+  'BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive',
+  'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem',
+  'UpdateTable',
+];
+const dynaliteDb = requireFromDynalite('./db') as { create: (options: Record<string, unknown>) => DynaliteStore };
+
+/**
+ * dynalite's HTTP server and the store it serves, for calling both. dynalite keeps its store
+ * private, so it is caught on its way out of db.create (dynalite's own module, called once,
+ * synchronously, by dynalite()).
+ */
+export function createDynalite(options: Record<string, unknown>): { server: Server; store: DynaliteStore } {
+  const create = dynaliteDb.create;
+  let store: DynaliteStore | undefined;
+  dynaliteDb.create = (o) => (store = create(o));
+  let server: Server;
+  try {
+    server = dynalite(options);
+  } finally {
+    dynaliteDb.create = create;
+  }
+  if (!store) throw new Error('dynalite did not create its store through db.create');
+  return { server, store };
+}
+
+const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
+const actions = new Map<string, { run: (store: DynaliteStore, data: unknown, cb: ActionCallback) => void; validation: ActionValidation }>(
+  OPERATIONS.map((op) => [
+    op,
+    {
+      run: requireFromDynalite(`./actions/${lowerFirst(op)}`) as (store: DynaliteStore, data: unknown, cb: ActionCallback) => void,
+      validation: requireFromDynalite(`./validations/${lowerFirst(op)}`) as ActionValidation,
+    },
+  ]),
+);
+
+// dynalite's answers that have fixed bytes (its listener hard-codes their checksums too).
+const HEALTHY = Buffer.from('healthy: dynamodb.us-east-1.amazonaws.com ');
+const UNKNOWN_OPERATION = Buffer.from('<UnknownOperationException/>\n');
+
+// Request ids come from a pool of random bytes: one randomBytes call per 256 ids, not per call
+// (a small randomBytes costs a system call, about as much as a whole GetItem here).
+const ID_BYTES = 39;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
+function requestId(): string {
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 256);
+    idOffset = 0;
+  }
+  const bytes = idPool.subarray(idOffset, (idOffset += ID_BYTES));
+  // dynalite's rand52CharId: 39 random bytes as 52 upper-case base64 characters.
+  return bytes.toString('base64').toUpperCase().replace(/\+|\//g, '0');
+}
+
+function send(id: string, contentType: string, data: unknown, statusCode = 200): StoreAnswer {
+  const body = Buffer.from(JSON.stringify(data), 'utf8');
+  return {
+    statusCode,
+    headers: {
+      'x-amzn-requestid': id,
+      'x-amz-crc32': String(crc32.unsigned(body)),
+      'content-type': contentType,
+      'content-length': String(body.length),
+    },
+    body,
+  };
+}
+
+/**
+ * A non-HTTP error inside dynalite (LevelDB failing): its listener would throw it out of a socket
+ * callback and crash the process; here the caller gets DynamoDB's 500 instead (retried, and
+ * counted as the store being unavailable).
+ */
+function internalError(id: string, contentType: string, err: unknown): StoreAnswer {
+  const message = err instanceof Error ? err.message : String(err);
+  return send(id, contentType, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message }, 500);
+}
+
+/**
+ * One call against `store`. What dynalite's listener checks before this point is skipped on
+ * purpose: CORS preflights (the SDK sends no Origin) and the signature's presence (in-process
+ * calls are this process's own and go unsigned).
+ */
+export function dispatchToDynalite(store: DynaliteStore, call: StoreCall): Promise<StoreAnswer> {
+  // A string's UTF-8 size is at most three bytes per UTF-16 unit: most bodies skip the count.
+  if (call.body.length * 3 > MAX_REQUEST_BYTES && Buffer.byteLength(call.body, 'utf8') > MAX_REQUEST_BYTES) {
+    return Promise.resolve({ statusCode: 413, headers: { 'transfer-encoding': 'chunked' }, body: new Uint8Array(0) });
+  }
+  const id = requestId();
+  if (call.method === 'GET') {
+    return Promise.resolve({
+      statusCode: 200,
+      headers: { 'x-amzn-requestid': id, 'x-amz-crc32': '3128867991', 'content-length': '42' },
+      body: HEALTHY,
+    });
+  }
+  const mediaType = call.contentType.split(';')[0]!.trim();
+  if (call.method !== 'POST' || (call.body && mediaType !== 'application/json' && mediaType !== 'application/x-amz-json-1.0')) {
+    return Promise.resolve({
+      statusCode: 404,
+      headers: { 'x-amzn-requestid': id, 'x-amz-crc32': '3552371480', 'content-length': '29' },
+      body: UNKNOWN_OPERATION,
+    });
+  }
+  const contentType = mediaType === 'application/x-amz-json-1.0' ? mediaType : 'application/json';
+  let data: unknown;
+  if (call.body) {
+    try {
+      data = JSON.parse(call.body);
+    } catch {
+      return Promise.resolve(send(id, contentType, { __type: 'com.amazon.coral.service#SerializationException' }, 400));
+    }
+  }
+  const target = call.target.split('.');
+  const action = target.length === 2 && VALID_APIS.has(target[0]!) ? actions.get(target[1]!) : undefined;
+  if (!action) return Promise.resolve(send(id, contentType, { __type: 'com.amazon.coral.service#UnknownOperationException' }, 400));
+  if (!call.body) return Promise.resolve(send(id, contentType, { __type: 'com.amazon.coral.service#SerializationException' }, 400));
+
+  try {
+    data = validations.checkTypes(data, action.validation.types);
+    validations.checkValidations(data, action.validation.types, action.validation.custom, store);
+  } catch (err) {
+    const { statusCode, body } = err as DynaliteError;
+    return Promise.resolve(statusCode ? send(id, contentType, body, statusCode) : internalError(id, contentType, err));
+  }
+  return new Promise((resolve) => {
+    try {
+      action.run(store, data, (err, result) => {
+        if (err) resolve(err.statusCode ? send(id, contentType, err.body, err.statusCode) : internalError(id, contentType, err));
+        else resolve(send(id, contentType, result));
+      });
+    } catch (err) {
+      resolve(internalError(id, contentType, err));
+    }
+  });
+}
