@@ -29,7 +29,7 @@ export interface RpmSlot {
 
 /** Current usage of one scope (a key or a user); spend in integer nano-USD. */
 export interface ScopeUsage {
-  fiveHourBuckets: SpendBucket[];
+  fiveHourBuckets: readonly SpendBucket[];
   dailyNanos: number;
   weeklyNanos: number;
   monthlyNanos: number;
@@ -54,7 +54,7 @@ export interface AdmissionInput {
   /** True when the request's session is already active: concurrentSessions always admits it. */
   sessionActive: boolean;
   key: { limits: ScopeLimits; usage: ScopeUsage };
-  user: { limits: ScopeLimits & { rpmLimit: number | null }; usage: ScopeUsage; rpmSlots: RpmSlot[] };
+  user: { limits: ScopeLimits & { rpmLimit: number | null }; usage: ScopeUsage; rpmSlots: readonly RpmSlot[] };
 }
 
 export interface LimitViolation {

@@ -33,63 +33,111 @@ export interface InFlightEntry {
   admittedAtMs: number;
 }
 
+/**
+ * A scope's state. States handed out may share their lists, maps and entries with other states
+ * (state-backend.ts, mirrored): read them, never change them.
+ */
 export interface LimitState {
-  inFlight: InFlightEntry[];
+  readonly inFlight: readonly InFlightEntry[];
   /** sessionId → epoch seconds until which the session stays active after its last request ended. */
-  idleUntilSec: Map<string, number>;
-  buckets: SpendBucket[];
+  readonly idleUntilSec: ReadonlyMap<string, number>;
+  readonly buckets: readonly SpendBucket[];
   /** Local date (HUB_TIMEZONE) → nanos. */
-  days: Map<string, number>;
-  totalNanos: number;
-  rpmSlots: RpmSlot[];
+  readonly days: ReadonlyMap<string, number>;
+  readonly totalNanos: number;
+  readonly rpmSlots: readonly RpmSlot[];
 }
 
 export function emptyLimitState(): LimitState {
   return { inFlight: [], idleUntilSec: new Map(), buckets: [], days: new Map(), totalNanos: 0, rpmSlots: [] };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+/** What an attribute is, by its name (ATTR): the one rule parseLimitState and the mirrored item share. */
+export const AttrKind = { Other: 0, InFlight: 1, Idle: 2, Bucket: 3, Day: 4, Rpm: 5, Total: 6 } as const;
+export type AttrKind = (typeof AttrKind)[keyof typeof AttrKind];
+
+const COLON = 58;
+
+export function attrKind(name: string): AttrKind {
+  if (name.length >= 2 && name.charCodeAt(1) === COLON) {
+    switch (name.charCodeAt(0)) {
+      case 113: // q
+        return AttrKind.InFlight;
+      case 105: // i
+        return AttrKind.Idle;
+      case 98: // b
+        return AttrKind.Bucket;
+      case 100: // d
+        return AttrKind.Day;
+      case 114: // r
+        return AttrKind.Rpm;
+    }
+    return AttrKind.Other;
+  }
+  return name === ATTR.total ? AttrKind.Total : AttrKind.Other;
+}
+
+/** An in-flight attribute's entry, or null when its value is malformed. */
+export function inFlightEntryOf(name: string, value: unknown): InFlightEntry | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { n, s, t } = value as Record<string, unknown>;
+  if (typeof n !== 'number' || typeof s !== 'string' || typeof t !== 'number') return null;
+  return { requestId: name.slice(ATTR.inFlight.length), nanos: n, sessionId: s, admittedAtMs: t };
 }
 
 /** The item as stored (DynamoDB document attributes) → state; unknown or malformed attributes are ignored. */
 export function parseLimitState(item: Record<string, unknown> | undefined): LimitState {
-  const state = emptyLimitState();
-  for (const [name, value] of Object.entries(item ?? {})) {
-    if (name.startsWith(ATTR.inFlight)) {
-      if (!isRecord(value)) continue;
-      const { n, s, t } = value;
-      if (typeof n !== 'number' || typeof s !== 'string' || typeof t !== 'number') continue;
-      state.inFlight.push({ requestId: name.slice(ATTR.inFlight.length), nanos: n, sessionId: s, admittedAtMs: t });
-      continue;
+  const inFlight: InFlightEntry[] = [];
+  const idleUntilSec = new Map<string, number>();
+  const buckets: SpendBucket[] = [];
+  const days = new Map<string, number>();
+  const rpmSlots: RpmSlot[] = [];
+  let totalNanos = 0;
+  if (item) {
+    for (const name of Object.keys(item)) {
+      const kind = attrKind(name);
+      if (kind === AttrKind.Other) continue;
+      const value = item[name];
+      if (kind === AttrKind.InFlight) {
+        const entry = inFlightEntryOf(name, value);
+        if (entry) inFlight.push(entry);
+        continue;
+      }
+      if (typeof value !== 'number') continue;
+      if (kind === AttrKind.Total) totalNanos = value;
+      else if (kind === AttrKind.Idle) idleUntilSec.set(name.slice(2), value);
+      else if (kind === AttrKind.Bucket) buckets.push({ startSec: Number(name.slice(2)), nanos: value });
+      else if (kind === AttrKind.Day) days.set(name.slice(2), value);
+      else rpmSlots.push({ startSec: Number(name.slice(2)), count: value });
     }
-    if (typeof value !== 'number') continue;
-    const rest = name.slice(2);
-    if (name.startsWith(ATTR.idle)) state.idleUntilSec.set(rest, value);
-    else if (name.startsWith(ATTR.bucket)) state.buckets.push({ startSec: Number(rest), nanos: value });
-    else if (name.startsWith(ATTR.day)) state.days.set(rest, value);
-    else if (name.startsWith(ATTR.rpm)) state.rpmSlots.push({ startSec: Number(rest), count: value });
-    else if (name === ATTR.total) state.totalNanos = value;
   }
-  return state;
+  return { inFlight, idleUntilSec, buckets, days, totalNanos, rpmSlots };
 }
 
 /** One state from the shards of a provider (db/keys.ts providerLimitShard). */
 export function mergeLimitStates(states: readonly LimitState[]): LimitState {
-  const merged = emptyLimitState();
+  const inFlight: InFlightEntry[] = [];
+  const idleUntilSec = new Map<string, number>();
+  const days = new Map<string, number>();
   const buckets = new Map<number, number>();
   const slots = new Map<number, number>();
+  let totalNanos = 0;
   for (const s of states) {
-    merged.inFlight.push(...s.inFlight);
-    for (const [id, until] of s.idleUntilSec) merged.idleUntilSec.set(id, Math.max(until, merged.idleUntilSec.get(id) ?? 0));
+    inFlight.push(...s.inFlight);
+    for (const [id, until] of s.idleUntilSec) idleUntilSec.set(id, Math.max(until, idleUntilSec.get(id) ?? 0));
     for (const b of s.buckets) buckets.set(b.startSec, (buckets.get(b.startSec) ?? 0) + b.nanos);
-    for (const [date, nanos] of s.days) merged.days.set(date, (merged.days.get(date) ?? 0) + nanos);
+    for (const [date, nanos] of s.days) days.set(date, (days.get(date) ?? 0) + nanos);
     for (const r of s.rpmSlots) slots.set(r.startSec, (slots.get(r.startSec) ?? 0) + r.count);
-    merged.totalNanos += s.totalNanos;
+    totalNanos += s.totalNanos;
   }
-  merged.buckets = [...buckets].map(([startSec, nanos]) => ({ startSec, nanos }));
-  merged.rpmSlots = [...slots].map(([startSec, count]) => ({ startSec, count }));
-  return merged;
+  return {
+    inFlight,
+    idleUntilSec,
+    buckets: [...buckets].map(([startSec, nanos]) => ({ startSec, nanos })),
+    days,
+    totalNanos,
+    rpmSlots: [...slots].map(([startSec, count]) => ({ startSec, count })),
+  };
 }
 
 /** The stored form of an in-flight entry (short names: the item is rewritten on every request). */
@@ -130,53 +178,64 @@ export function summarizeLimitState(
 ): StateSummary {
   const { nowMs, sessionTtlSec } = options;
   let reservedNanos = 0;
-  const inFlightSessions = new Set<string>();
+  let inFlightSessions: Set<string> | null = null;
   for (const entry of state.inFlight) {
     if (entry.requestId === options.ownRequestId) continue;
     if (reservationLive(entry, nowMs)) reservedNanos += entry.nanos;
-    if (inFlightLive(entry, nowMs, sessionTtlSec)) inFlightSessions.add(entry.sessionId);
+    if (inFlightLive(entry, nowMs, sessionTtlSec)) (inFlightSessions ??= new Set()).add(entry.sessionId);
   }
-  const active = new Set(inFlightSessions);
+  // Active: the sessions in flight plus those idle but not expired (each idle session once: map keys).
+  let activeSessions = inFlightSessions?.size ?? 0;
+  let sessionActive = options.sessionId != null && inFlightSessions !== null && inFlightSessions.has(options.sessionId);
   let soonestIdleEndMs = Infinity;
   for (const [sessionId, untilSec] of state.idleUntilSec) {
-    if (untilSec * 1000 <= nowMs) continue;
-    active.add(sessionId);
-    if (!inFlightSessions.has(sessionId)) soonestIdleEndMs = Math.min(soonestIdleEndMs, untilSec * 1000);
+    if (untilSec * 1000 <= nowMs || inFlightSessions?.has(sessionId)) continue;
+    activeSessions++;
+    if (sessionId === options.sessionId) sessionActive = true;
+    soonestIdleEndMs = Math.min(soonestIdleEndMs, untilSec * 1000);
   }
   return {
     reservedNanos,
-    activeSessions: active.size,
-    sessionActive: options.sessionId != null && active.has(options.sessionId),
+    activeSessions,
+    sessionActive,
     sessionReleaseAtMs: Number.isFinite(soonestIdleEndMs) ? soonestIdleEndMs : nowMs + sessionTtlSec * 1000,
   };
 }
 
 export interface StaleMarks {
   /** Attributes no writer will touch again (old counters, dead requests): removable as they are. */
-  removable: string[];
+  readonly removable: readonly string[];
   /** Expired idle marks with the value seen: removable only while they still hold it. */
-  idle: { sessionId: string; untilSec: number }[];
+  readonly idle: readonly { sessionId: string; untilSec: number }[];
 }
+
+const NOTHING_STALE: StaleMarks = Object.freeze({ removable: Object.freeze([]), idle: Object.freeze([]) });
+const DAY_MS = 86_400_000;
+/** The last answer of isoDateDaysBefore: it changes once a day, and every settle asks. */
+let lastDayBefore = { day: NaN, iso: '' };
 
 function isoDateDaysBefore(nowMs: number, days: number): string {
-  return new Date(nowMs - days * 86_400_000).toISOString().slice(0, 10);
+  const ms = nowMs - days * DAY_MS;
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDayBefore.day) lastDayBefore = { day, iso: new Date(ms).toISOString().slice(0, 10) };
+  return lastDayBefore.iso;
 }
 
+/** What has left every window, in attribute order; allocates only when it finds something. */
 export function staleMarks(state: LimitState, nowMs: number, sessionTtlSec: number): StaleMarks {
   const nowSec = nowMs / 1000;
   const oldestDay = isoDateDaysBefore(nowMs, DAY_KEEP_DAYS);
-  const removable = [
-    ...state.inFlight
-      .filter((e) => !reservationLive(e, nowMs) && !inFlightLive(e, nowMs, sessionTtlSec))
-      .map((e) => ATTR.inFlight + e.requestId),
-    ...state.buckets.filter((b) => b.startSec + BUCKET_KEEP_SEC <= nowSec).map((b) => ATTR.bucket + b.startSec),
-    ...[...state.days.keys()].filter((date) => date < oldestDay).map((date) => ATTR.day + date),
-    ...state.rpmSlots.filter((r) => r.startSec + RPM_SLOT_KEEP_SEC <= nowSec).map((r) => ATTR.rpm + r.startSec),
-  ];
-  const idle = [...state.idleUntilSec]
-    .filter(([, untilSec]) => untilSec <= nowSec)
-    .map(([sessionId, untilSec]) => ({ sessionId, untilSec }));
-  return { removable, idle };
+  let removable: string[] | null = null;
+  for (const e of state.inFlight) {
+    if (!reservationLive(e, nowMs) && !inFlightLive(e, nowMs, sessionTtlSec)) (removable ??= []).push(ATTR.inFlight + e.requestId);
+  }
+  for (const b of state.buckets) if (b.startSec + BUCKET_KEEP_SEC <= nowSec) (removable ??= []).push(ATTR.bucket + b.startSec);
+  for (const date of state.days.keys()) if (date < oldestDay) (removable ??= []).push(ATTR.day + date);
+  for (const r of state.rpmSlots) if (r.startSec + RPM_SLOT_KEEP_SEC <= nowSec) (removable ??= []).push(ATTR.rpm + r.startSec);
+  let idle: { sessionId: string; untilSec: number }[] | null = null;
+  for (const [sessionId, untilSec] of state.idleUntilSec) if (untilSec <= nowSec) (idle ??= []).push({ sessionId, untilSec });
+  if (!removable && !idle) return NOTHING_STALE;
+  return { removable: removable ?? [], idle: idle ?? [] };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LimitState } from './limit-state.js';
 import { localDate, monthDates, rollingUsage, weekDates, type SpendBucket } from './windows.js';
 
 export interface SpendWindows {
-  fiveHourBuckets: SpendBucket[];
+  fiveHourBuckets: readonly SpendBucket[];
   fiveHourNanos: number;
   dailyNanos: number;
   weeklyNanos: number;

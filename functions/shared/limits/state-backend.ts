@@ -7,30 +7,19 @@
 import { GetCommand, BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BATCH_WRITE_MAX, batchPut, type Db } from '../db/client.js';
 import type { HubLogger } from '../logger.js';
+import { parseLimitState, type LimitState } from './limit-state.js';
+import { MirroredItem } from './mirrored-item.js';
+import type { StateChange, StateKey } from './state-change.js';
 
-export interface StateKey {
-  PK: string;
-  SK: string;
-}
+export { StateConditionFailed, type StateChange, type StateKey } from './state-change.js';
 
-/** One change to one item: top-level attributes set, added to, removed; optional preconditions. */
-export interface StateChange {
-  set: [string, unknown][];
-  add: [string, number][];
-  remove: string[];
-  /** The item must exist and these attributes must hold these values. */
-  expect?: { exists: true; equals: [string, unknown][] };
-}
-
-export class StateConditionFailed extends Error {
-  override name = 'ConditionalCheckFailedException';
-}
-
+/** Items as parsed states (limit-state.ts): a state handed out never changes afterwards. */
 export interface StateBackend {
   /** Applies the change and returns the item as it stands after it (DynamoDB ALL_NEW). */
-  update(key: StateKey, change: StateChange): Promise<Record<string, unknown>>;
-  read(key: StateKey): Promise<Record<string, unknown> | undefined>;
-  readMany(keys: readonly StateKey[]): Promise<(Record<string, unknown> | undefined)[]>;
+  update(key: StateKey, change: StateChange): Promise<LimitState>;
+  /** The item as it stands; a missing item reads as an empty state. */
+  read(key: StateKey): Promise<LimitState>;
+  readMany(keys: readonly StateKey[]): Promise<LimitState[]>;
   /** Writes whatever is still only in memory. */
   flush(): Promise<void>;
 }
@@ -89,31 +78,14 @@ export function createDirectBackend(db: Db): StateBackend {
   return {
     async update(key, change) {
       const out = await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: key, ...expressionOf(change), ReturnValues: 'ALL_NEW' }));
-      return out.Attributes ?? {};
+      return parseLimitState(out.Attributes);
     },
     async read(key) {
-      return (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }))).Item;
+      return parseLimitState((await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }))).Item);
     },
-    readMany: (stateKeys) => batchRead(db, stateKeys),
+    readMany: async (stateKeys) => (await batchRead(db, stateKeys)).map((item) => parseLimitState(item)),
     async flush() {},
   };
-}
-
-/** Applies a change to a stored item the way DynamoDB would (top-level attributes only). */
-export function applyChange(item: Record<string, unknown>, key: StateKey, change: StateChange): Record<string, unknown> {
-  if (change.expect) {
-    if (!('PK' in item)) throw new StateConditionFailed('the item does not exist');
-    for (const [a, v] of change.expect.equals) if (item[a] !== v) throw new StateConditionFailed(`${a} changed`);
-  }
-  // A new object built without `delete` (which would turn it into a slow dictionary-mode object).
-  const removed = change.remove.length > 0 ? new Set(change.remove) : null;
-  const next: Record<string, unknown> = {};
-  for (const a of Object.keys(item)) if (!removed?.has(a)) next[a] = item[a];
-  next.PK = key.PK;
-  next.SK = key.SK;
-  for (const [a, v] of change.set) next[a] = v;
-  for (const [a, n] of change.add) next[a] = (typeof next[a] === 'number' ? (next[a] as number) : 0) + n;
-  return next;
 }
 
 export interface MirroredBackendOptions {
@@ -125,9 +97,10 @@ export interface MirroredBackendOptions {
 }
 
 export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger, options: MirroredBackendOptions = {}): StateBackend {
-  const items = new Map<string, Record<string, unknown>>();
+  const items = new Map<string, MirroredItem>();
   const loading = new Map<string, Promise<void>>();
-  const dirty = new Map<string, Record<string, unknown>>();
+  /** Items changed since their last write; each is written as it stands when the write starts. */
+  const dirty = new Map<string, MirroredItem>();
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
   let failures = 0;
@@ -138,10 +111,11 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
       const read = batchRead(db, missing).then((found) => {
         missing.forEach((k, i) => {
           if (items.has(keyString(k))) return;
-          let item = found[i] ?? {};
-          const change = 'PK' in item ? options.adopt?.(item) : null;
+          const stored = found[i] ?? {};
+          const item = new MirroredItem(stored);
+          const change = item.exists ? options.adopt?.(stored) : null;
           if (change) {
-            item = applyChange(item, k, change);
+            item.apply(k, change);
             dirty.set(keyString(k), item);
             schedule(flushMs);
           }
@@ -152,6 +126,17 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
       for (const k of missing) loading.set(keyString(k), tracked);
     }
     await Promise.all(stateKeys.map((k) => loading.get(keyString(k))).filter(Boolean));
+  }
+
+  /** The item, read from the store first if this process has not yet. */
+  async function itemOf(key: StateKey): Promise<MirroredItem> {
+    const k = keyString(key);
+    let item = items.get(k);
+    if (!item) {
+      await load([key]);
+      item = items.get(k)!;
+    }
+    return item;
   }
 
   function schedule(delayMs: number): void {
@@ -171,11 +156,12 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
       for (let i = 0; i < batch.length; i += BATCH_WRITE_MAX) {
         const chunk = batch.slice(i, i + BATCH_WRITE_MAX);
         try {
-          await batchPut(db, chunk.map(([, item]) => item));
+          // Fresh plain images: changes made while the write is in flight do not reach them.
+          await batchPut(db, chunk.map(([, item]) => item.toItem()));
           failures = 0;
         } catch (err) {
-          // Keep the newest image of each item and try again later (store down or throttled).
-          for (const [k, item] of chunk) if (!dirty.has(k)) dirty.set(k, item);
+          // Write these items again later, as they stand then (store down or throttled).
+          for (const [k, item] of chunk) dirty.set(k, item);
           failures++;
           logger.warn('limit state write-behind failed; will retry', { items: chunk.length, error: String(err) });
         }
@@ -189,25 +175,18 @@ export function createMirroredBackend(db: Db, flushMs: number, logger: HubLogger
 
   return {
     async update(key, change) {
-      await load([key]);
-      const k = keyString(key);
-      const next = applyChange(items.get(k)!, key, change);
-      items.set(k, next);
-      dirty.set(k, next);
+      const item = await itemOf(key);
+      item.apply(key, change);
+      dirty.set(keyString(key), item);
       schedule(flushMs);
-      return next;
+      return item.state();
     },
     async read(key) {
-      await load([key]);
-      const item = items.get(keyString(key))!;
-      return 'PK' in item ? item : undefined;
+      return (await itemOf(key)).state();
     },
     async readMany(stateKeys) {
-      await load(stateKeys);
-      return stateKeys.map((k) => {
-        const item = items.get(keyString(k))!;
-        return 'PK' in item ? item : undefined;
-      });
+      if (stateKeys.some((k) => !items.has(keyString(k)))) await load(stateKeys);
+      return stateKeys.map((k) => items.get(keyString(k))!.state());
     },
     async flush() {
       if (timer) {

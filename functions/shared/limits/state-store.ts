@@ -1,7 +1,7 @@
 // Reads and writes of limit state items (db/keys.ts spendState, providerLimitShard). Each write is
 // one UpdateItem on one item, so DynamoDB applies them in a single order: the ALL_NEW image a
 // request gets back holds exactly what was written before it (docs/limits.md: the bound).
-import { ATTR, parseLimitState, inFlightValue, type InFlightEntry, type LimitState, type StaleMarks } from './limit-state.js';
+import { ATTR, inFlightValue, type InFlightEntry, type LimitState, type StaleMarks } from './limit-state.js';
 import type { StateBackend, StateChange, StateKey } from './state-backend.js';
 
 export type { StateKey } from './state-backend.js';
@@ -14,16 +14,12 @@ function change(): StateChange {
   return { set: [], add: [], remove: [] };
 }
 
-async function update(store: StateBackend, key: StateKey, c: StateChange): Promise<LimitState> {
-  return parseLimitState(await store.update(key, c));
-}
-
 /** Admission: mark the request in flight (holding its estimate), count it for RPM, and get the state as it now stands. */
 export function markAdmission(store: StateBackend, key: StateKey, entry: InFlightEntry, rpmSlotSec: number | null): Promise<LimitState> {
   const c = change();
   c.set.push([ATTR.inFlight + entry.requestId, inFlightValue(entry)], ['entity', 'limitState']);
   if (rpmSlotSec !== null) c.add.push([ATTR.rpm + rpmSlotSec, 1]);
-  return update(store, key, c);
+  return store.update(key, c);
 }
 
 /** A refused request takes its marks back: it never ran, so it holds nothing and counts nowhere. */
@@ -31,7 +27,7 @@ export async function undoAdmission(store: StateBackend, key: StateKey, requestI
   const c = change();
   c.remove.push(ATTR.inFlight + requestId);
   if (rpmSlotSec !== null) c.add.push([ATTR.rpm + rpmSlotSec, -1]);
-  await update(store, key, c);
+  await store.update(key, c);
 }
 
 export interface SettleWrite {
@@ -61,7 +57,7 @@ export function settleState(store: StateBackend, key: StateKey, write: SettleWri
   }
   if (write.rpmSlotSec !== null) c.add.push([ATTR.rpm + write.rpmSlotSec, 1]);
   c.remove.push(ATTR.inFlight + write.requestId);
-  return update(store, key, c);
+  return store.update(key, c);
 }
 
 export function hasStale(stale: StaleMarks): boolean {
@@ -83,7 +79,7 @@ export async function pruneState(store: StateBackend, key: StateKey, stale: Stal
   if (c.remove.length === 0) return true;
   c.expect = { exists: true, equals };
   try {
-    await update(store, key, c);
+    await store.update(key, c);
     return true;
   } catch (err) {
     if ((err as Error).name === 'ConditionalCheckFailedException') return false;
@@ -91,11 +87,11 @@ export async function pruneState(store: StateBackend, key: StateKey, stale: Stal
   }
 }
 
-export async function readState(store: StateBackend, key: StateKey): Promise<LimitState> {
-  return parseLimitState(await store.read(key));
+export function readState(store: StateBackend, key: StateKey): Promise<LimitState> {
+  return store.read(key);
 }
 
 /** Several state items (one BatchGetItem per 100 keys); a missing item reads as empty. */
-export async function readStates(store: StateBackend, stateKeys: readonly StateKey[]): Promise<LimitState[]> {
-  return (await store.readMany(stateKeys)).map((item) => parseLimitState(item));
+export function readStates(store: StateBackend, stateKeys: readonly StateKey[]): Promise<LimitState[]> {
+  return store.readMany(stateKeys);
 }

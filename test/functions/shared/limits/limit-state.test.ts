@@ -123,6 +123,45 @@ describe('staleMarks', () => {
   });
 });
 
+describe('staleMarks, once per settle', () => {
+  it('finds nothing in a state whose marks are all in their windows', () => {
+    const state = parseLimitState({ 'q:r1': q(1, 's', NOW), [`b:${NOW_SEC}`]: 1, 'd:2026-05-06': 1, [`r:${NOW_SEC}`]: 1, 'i:s': NOW_SEC + 1 });
+    expect(staleMarks(state, NOW, TTL)).toEqual({ removable: [], idle: [] });
+    expect(staleMarks(parseLimitState(undefined), NOW, TTL)).toEqual({ removable: [], idle: [] });
+  });
+
+  it('lets a day go exactly when it is more than 35 UTC days old, asked back and forth around that midnight', () => {
+    const state = parseLimitState({ 'd:2026-04-01': 1 });
+    const gone = Date.parse('2026-05-07T00:00:00Z'); // 2026-05-07 − 35 days = 2026-04-02
+    for (const nowMs of [gone - 1, gone, gone - 1, gone + 1, gone - 86_400_000]) {
+      expect([nowMs, staleMarks(state, nowMs, TTL).removable]).toEqual([nowMs, nowMs >= gone ? ['d:2026-04-01'] : []]);
+    }
+  });
+});
+
+describe('summarizeLimitState, counting sessions', () => {
+  it('counts a session once whether it is in flight, idle or both, and never the caller’s own request', () => {
+    const state = parseLimitState({
+      'q:r1': q(1, 'sess-a', NOW),
+      'q:r2': q(1, 'sess-a', NOW),
+      'q:r-own': q(1, 'sess-own', NOW),
+      'i:sess-a': NOW_SEC + 10,
+      'i:sess-b': NOW_SEC + 20,
+    });
+    const summary = (sessionId: string | null) => summarizeLimitState(state, { nowMs: NOW, sessionTtlSec: TTL, sessionId, ownRequestId: 'r-own' });
+    expect(summary(null)).toEqual({ reservedNanos: 2, activeSessions: 2, sessionActive: false, sessionReleaseAtMs: (NOW_SEC + 20) * 1000 });
+    expect(summary('sess-a').sessionActive).toBe(true);
+    expect(summary('sess-b').sessionActive).toBe(true);
+    expect(summary('sess-own').sessionActive).toBe(false);
+    expect(summarizeLimitState(parseLimitState(undefined), { nowMs: NOW, sessionTtlSec: TTL, sessionId: 's' })).toEqual({
+      reservedNanos: 0,
+      activeSessions: 0,
+      sessionActive: false,
+      sessionReleaseAtMs: NOW + TTL * 1000,
+    });
+  });
+});
+
 describe('rpmSlotStart', () => {
   it.each([
     [NOW, NOW_SEC],

@@ -93,7 +93,18 @@ export interface LimiterHarness extends TestContext {
   spend(opts: { key: ApiKey; user: User; costUsd: number; sessionId?: string; providerId?: string }): Promise<void>;
 }
 
-export async function limiterHarness(options: { now?: number; config?: Partial<HubConfig> } = {}): Promise<LimiterHarness> {
+/** The state backends (limits/state-backend.ts), as config: the limiter's behaviour must not depend on which. */
+export const STATE_BACKENDS: [string, Partial<HubConfig>][] = [
+  ['direct', { singleWriter: false }],
+  ['mirrored (single writer)', { singleWriter: true }],
+];
+
+export interface HarnessOptions {
+  now?: number;
+  config?: Partial<HubConfig>;
+}
+
+export async function limiterHarness(options: HarnessOptions = {}): Promise<LimiterHarness> {
   const ctx = await createTestContext({ now: options.now ?? NOW, config: options.config });
   const limiter = ctx.services.limiter;
   const admit: LimiterHarness['admit'] = (opts) =>

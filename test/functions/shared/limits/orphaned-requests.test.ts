@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../../../functions/shared/db/keys.js';
-import { parseLimitState, releaseOrphanedRequests, summarizeLimitState } from '../../../../functions/shared/limits/limit-state.js';
+import { releaseOrphanedRequests, summarizeLimitState } from '../../../../functions/shared/limits/limit-state.js';
 import { createMirroredBackend } from '../../../../functions/shared/limits/state-backend.js';
 import { createMemoryLogger } from '../../../../functions/shared/logger.js';
 import { createTestContext } from '../../../support/store.js';
@@ -48,11 +48,11 @@ describe('the mirrored backend of a restarted single writer', () => {
       adopt: (item) => releaseOrphanedRequests(item, STARTED, TTL),
     });
 
-    const item = (await backend.read(key))!;
-    const summary = (atMs: number) => summarizeLimitState(parseLimitState(item), { nowMs: atMs, sessionTtlSec: TTL });
+    const state = await backend.read(key);
+    const summary = (atMs: number) => summarizeLimitState(state, { nowMs: atMs, sessionTtlSec: TTL });
     expect(summary(STARTED)).toMatchObject({ reservedNanos: 0, activeSessions: 1 });
     expect(summary(STARTED + TTL * 1000)).toMatchObject({ reservedNanos: 0, activeSessions: 0 });
-    expect(item.total).toBe(42);
+    expect(state.totalNanos).toBe(42);
 
     await backend.flush();
     const out = await ctx.db.doc.send(new GetCommand({ TableName: ctx.db.tableName, Key: key, ConsistentRead: true }));
