@@ -30,13 +30,15 @@ const keyString = (k: StateKey) => `${k.PK}\n${k.SK}`;
 function expressionOf(change: StateChange) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
+  let nameCount = 0;
+  let valueCount = 0;
   const name = (attribute: string) => {
-    const p = `#a${Object.keys(names).length}`;
+    const p = `#a${nameCount++}`;
     names[p] = attribute;
     return p;
   };
   const value = (v: unknown) => {
-    const p = `:v${Object.keys(values).length}`;
+    const p = `:v${valueCount++}`;
     values[p] = v;
     return p;
   };
@@ -56,7 +58,7 @@ function expressionOf(change: StateChange) {
       .join(' '),
     ConditionExpression: conditions.length ? conditions.join(' AND ') : undefined,
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+    ExpressionAttributeValues: valueCount > 0 ? values : undefined,
   };
 }
 
