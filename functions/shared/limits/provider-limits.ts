@@ -14,9 +14,19 @@ import { readStates } from './state-store.js';
 /** A provider's counters are spread over this many items (by session), so no item takes every request. */
 export const PROVIDER_SHARDS = 4;
 
+/** Shards of recent sessions: a session sends many requests, and each settle asks. */
+const shards = new Map<string, number>();
+const MAX_KEPT_SHARDS = 10_000;
+
 /** The shard a session's requests on a provider are counted in (always the same one, for its session mark). */
 export function providerShardOf(sessionId: string): number {
-  return createHash('sha256').update(sessionId).digest()[0]! % PROVIDER_SHARDS;
+  let shard = shards.get(sessionId);
+  if (shard === undefined) {
+    shard = createHash('sha256').update(sessionId).digest()[0]! % PROVIDER_SHARDS;
+    if (shards.size >= MAX_KEPT_SHARDS) shards.clear();
+    shards.set(sessionId, shard);
+  }
+  return shard;
 }
 
 export function providerShardKeys(providerId: string) {
