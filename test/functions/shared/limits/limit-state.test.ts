@@ -162,6 +162,20 @@ describe('summarizeLimitState, counting sessions', () => {
   });
 });
 
+describe('summarizeLimitState, leaving out the caller’s own request', () => {
+  it.each([
+    ['ids that differ only in their last character', 'req_0000000001aaaaaaaaaaa', 'req_0000000001aaaaaaaaaab'],
+    ['ids that end alike but differ before', 'req_0000000001aaaaaaaaaaa', 'req_0000000002aaaaaaaaaaa'],
+    ['ids of different lengths', 'req_1', 'req_10'],
+    ['an empty id beside a one-character one', '', 'x'],
+  ])('tells apart %s', (_label, own, other) => {
+    const state = parseLimitState({ [`q:${own}`]: q(1, 's-own', NOW), [`q:${other}`]: q(10, 's-other', NOW) });
+    expect(summarizeLimitState(state, { nowMs: NOW, sessionTtlSec: TTL, ownRequestId: own })).toMatchObject({ reservedNanos: 10, activeSessions: 1 });
+    expect(summarizeLimitState(state, { nowMs: NOW, sessionTtlSec: TTL, ownRequestId: other })).toMatchObject({ reservedNanos: 1, activeSessions: 1 });
+    expect(summarizeLimitState(state, { nowMs: NOW, sessionTtlSec: TTL, ownRequestId: null })).toMatchObject({ reservedNanos: 11, activeSessions: 2 });
+  });
+});
+
 describe('rpmSlotStart', () => {
   it.each([
     [NOW, NOW_SEC],
