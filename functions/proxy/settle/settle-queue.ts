@@ -45,24 +45,15 @@ export function createSettleQueue(options: SettleQueueOptions): SettleQueue {
   };
 
   async function runSteps(p: Pending): Promise<void> {
-    // The first step (the log item) goes first: the other steps only make sense once it exists.
-    const [first, ...rest] = p.steps;
+    // Side by side: the log item waits for the write window (merged writes), and the limit counters
+    // must not wait for it — a request's reservation and session mark would outlive it by the window.
+    // Each step is idempotent or remembered, so a failed one is retried alone.
+    const results = await Promise.allSettled(p.steps.map((s) => s.run()));
     const failed: SettleStep[] = [];
-    if (first) {
-      try {
-        await first.run();
-      } catch (err) {
-        p.attempts++;
-        options.logger.warn('settle step failed; will retry', { requestId: p.id, step: first.name, attempt: p.attempts, error: String(err) });
-        queue.set(p.id, p);
-        return;
-      }
-    }
-    const results = await Promise.allSettled(rest.map((s) => s.run()));
     results.forEach((r, i) => {
       if (r.status === 'rejected') {
-        failed.push(rest[i]!);
-        options.logger.warn('settle step failed; will retry', { requestId: p.id, step: rest[i]!.name, error: String(r.reason) });
+        failed.push(p.steps[i]!);
+        options.logger.warn('settle step failed; will retry', { requestId: p.id, step: p.steps[i]!.name, attempt: p.attempts + 1, error: String(r.reason) });
       }
     });
     if (failed.length > 0) {
