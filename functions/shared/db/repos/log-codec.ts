@@ -65,10 +65,17 @@ function decodeBreakdown(stored: unknown): CostBreakdown | null {
   return { inputUsd, outputUsd, cacheWrite5mUsd, cacheWrite1hUsd, cacheReadUsd, multiplier, longContext };
 }
 
+const LOG_FIELDS = Object.entries(LOG_ATTRIBUTES) as [keyof RequestLog, string][];
+
 /** Stored attributes of a log (nulls left out: an absent attribute reads back as null). */
 export function encodeLog(log: RequestLog): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, attribute] of Object.entries(LOG_ATTRIBUTES) as [keyof RequestLog, string][]) {
+  return encodeLogInto(log, {});
+}
+
+/** Adds the stored attributes of a log to `out` (the item being built), in LOG_ATTRIBUTES order. */
+export function encodeLogInto(log: RequestLog, out: Record<string, unknown>): Record<string, unknown> {
+  for (let i = 0; i < LOG_FIELDS.length; i++) {
+    const [field, attribute] = LOG_FIELDS[i]!;
     const value = field === 'chain' ? encodeChain(log.chain) : field === 'costBreakdown' ? encodeBreakdown(log.costBreakdown) : log[field];
     if (value === null || value === undefined) continue;
     if (field === 'filtered' && Object.keys(log.filtered).length === 0) continue;
@@ -79,7 +86,7 @@ export function encodeLog(log: RequestLog): Record<string, unknown> {
 
 export function decodeLog(item: Record<string, unknown>): RequestLog {
   const log: Record<string, unknown> = {};
-  for (const [field, attribute] of Object.entries(LOG_ATTRIBUTES) as [keyof RequestLog, string][]) {
+  for (const [field, attribute] of LOG_FIELDS) {
     const value = item[attribute];
     if (field === 'chain') log.chain = decodeChain(value);
     else if (field === 'costBreakdown') log.costBreakdown = decodeBreakdown(value);

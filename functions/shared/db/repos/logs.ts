@@ -5,8 +5,8 @@ import type { RequestLog } from '../../types.js';
 import { timeOfRequestId } from '../../ids.js';
 import type { Db } from '../client.js';
 import { GSI1, GSI2, GSI3, keys } from '../keys.js';
-import type { WriteCoalescer } from '../write-coalescer.js';
-import { decodeLog, encodeLog, LOG_ATTRIBUTES } from './log-codec.js';
+import type { ItemKey, WriteCoalescer } from '../write-coalescer.js';
+import { decodeLog, encodeLogInto, LOG_ATTRIBUTES } from './log-codec.js';
 
 export interface LogQuery {
   userId?: string;
@@ -71,17 +71,27 @@ export function createLogsRepo(db: Db, retentionDays: number, now: () => number,
      * id, so a retried settle rewrites the same item: never two items for one request.
      */
     async put(log: RequestLog, costNanos: number | null): Promise<void> {
-      const item = {
-        ...keys.log(log.createdAt, log.id),
-        ...(log.userId ? keys.logByUser(log.userId, log.createdAt, log.id) : {}),
-        ...(log.keyId ? keys.logByKey(log.keyId, log.createdAt, log.id) : {}),
-        ...(log.providerId ? keys.logByProvider(log.providerId, log.createdAt, log.id) : {}),
-        entity: 'log',
-        ...encodeLog(log),
-        // Exact cost in integer nano-USD (costUsd is derived from it).
-        cn: costNanos,
-        expiresAt: Math.floor(Date.parse(log.createdAt) / 1000) + retentionDays * 86400,
-      };
+      // Built in one object, attribute by attribute (a chain of spreads costs far more CPU); the
+      // attribute order is that of the stored format. Every log index sorts by the log's sort key.
+      const item: Record<string, unknown> & ItemKey = keys.log(log.createdAt, log.id);
+      const sortKey = item.SK;
+      if (log.userId) {
+        item.GSI1PK = keys.logByUserPartition(log.userId);
+        item.GSI1SK = sortKey;
+      }
+      if (log.keyId) {
+        item.GSI2PK = keys.logByKeyPartition(log.keyId);
+        item.GSI2SK = sortKey;
+      }
+      if (log.providerId) {
+        item.GSI3PK = keys.logByProviderPartition(log.providerId);
+        item.GSI3SK = sortKey;
+      }
+      item.entity = 'log';
+      encodeLogInto(log, item);
+      // Exact cost in integer nano-USD (costUsd is derived from it).
+      item.cn = costNanos;
+      item.expiresAt = Math.floor(Date.parse(log.createdAt) / 1000) + retentionDays * 86400;
       await writes.put(item);
     },
 
