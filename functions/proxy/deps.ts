@@ -8,6 +8,7 @@ import type { Services } from '../shared/services.js';
 import type { ProxyDeps, ProxyTimeouts } from './pipeline.js';
 import type { LimiterPort, StatsPort } from './ports.js';
 import { createSettleQueue } from './settle/settle-queue.js';
+import { createNodeTransport, type UpstreamTransport } from './upstream/transport.js';
 
 export const DEFAULT_TIMEOUTS: ProxyTimeouts = { streamFirstByteMs: 120_000, idleMs: 180_000 };
 
@@ -19,7 +20,8 @@ export interface ProxyDepsOptions {
   timeouts?: Partial<ProxyTimeouts>;
   awaitSettle?: boolean;
   retryDelaysMs?: number[];
-  fetchImpl?: typeof fetch;
+  /** How upstream requests go out (default: node:http/https with keep-alive). */
+  transport?: UpstreamTransport;
 }
 
 export function createProxyDeps(services: Services, options: ProxyDepsOptions = {}): ProxyDeps {
@@ -34,6 +36,6 @@ export function createProxyDeps(services: Services, options: ProxyDepsOptions = 
     settle: createSettleQueue({ logger: services.logger, retryDelaysMs: options.retryDelaysMs }),
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     awaitSettle: options.awaitSettle,
-    fetchImpl: options.fetchImpl,
+    transport: options.transport ?? createNodeTransport(),
   };
 }

@@ -151,7 +151,7 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
       body: prepared.body,
       firstByteTimeoutMs: Math.min(provider.timeoutMs, parsed.stream ? deps.timeouts.streamFirstByteMs : provider.timeoutMs),
       clientSignal: clientSignal(c),
-      fetchImpl: deps.fetchImpl,
+      transport: deps.transport,
     });
     const elapsed = services.now() - attemptStart;
 

@@ -1,4 +1,5 @@
 // The dependencies of the proxy and the state of one request as it moves through the pipeline.
+import type { UpstreamTransport } from './upstream/transport.js';
 import type { AuthenticatedKey, KeyAuthenticator } from '../shared/auth/authenticate-key.js';
 import type { FailureThrottle } from '../shared/auth/failure-throttle.js';
 import type { PriceCache } from '../shared/cost/price-cache.js';
@@ -28,7 +29,7 @@ export interface ProxyDeps {
   timeouts: ProxyTimeouts;
   /** Wait for each request's settle before its response ends (Lambda freezes after returning). */
   awaitSettle?: boolean;
-  fetchImpl?: typeof fetch;
+  transport: UpstreamTransport;
 }
 
 export interface RequestContext {

@@ -2,6 +2,7 @@
 // the answer as success (ready to relay), a client error (returned as is) or a provider failure
 // (failover). A 200 that is really an HTML page or an error body is a failure.
 import { detectFakeSuccess } from '../../shared/providers/fake-success.js';
+import type { UpstreamBodyReader, UpstreamTransport } from './transport.js';
 
 export interface AttemptRequest {
   url: string;
@@ -11,7 +12,7 @@ export interface AttemptRequest {
   firstByteTimeoutMs: number;
   /** Aborts when the client goes away. */
   clientSignal: AbortSignal;
-  fetchImpl?: typeof fetch;
+  transport: UpstreamTransport;
 }
 
 export type AttemptOutcome =
@@ -19,7 +20,7 @@ export type AttemptOutcome =
       kind: 'success';
       status: number;
       headers: Headers;
-      reader: ReadableStreamDefaultReader<Uint8Array>;
+      reader: UpstreamBodyReader;
       firstChunk: Uint8Array | null;
       abort: (reason: string) => void;
     }
@@ -36,7 +37,7 @@ export function isClientError(status: number): boolean {
 
 const ERROR_BODY_CAP = 64 * 1024;
 
-async function readCapped(reader: ReadableStreamDefaultReader<Uint8Array>, cap: number): Promise<Uint8Array> {
+async function readCapped(reader: UpstreamBodyReader, cap: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   while (size < cap) {
@@ -90,17 +91,10 @@ export async function attemptUpstream(req: AttemptRequest): Promise<AttemptOutco
   };
 
   try {
-    const res = await (req.fetchImpl ?? fetch)(req.url, {
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      signal: controller.signal,
-      // An API answers, it does not redirect; 'error' also spares undici from cloning the request
-      // (a tee of its body stream) on every call, which the other modes need to follow redirects.
-      redirect: 'error',
-    });
+    // An API answers, it does not redirect: transports refuse redirects (transport.ts).
+    const res = await req.transport(req.url, { headers: req.headers, body: req.body, signal: controller.signal });
     const status = res.status;
-    const reader = res.body?.getReader();
+    const reader = res.body;
     if (!reader) {
       done();
       return status >= 200 && status < 300

@@ -2,6 +2,7 @@
 // teeing every byte to the usage tracker, enforcing idle and total timeouts, and reporting exactly
 // once how the relay ended. After the first byte, failures go in-band in the client's format.
 import type { UsageTracker } from '../endpoints/types.js';
+import type { UpstreamBodyReader } from './transport.js';
 
 export type RelayEnd = 'completed' | 'client_abort' | 'upstream_error' | 'idle_timeout' | 'total_timeout';
 
@@ -12,7 +13,7 @@ export interface RelayResult {
 }
 
 export interface RelayOptions {
-  reader: ReadableStreamDefaultReader<Uint8Array>;
+  reader: UpstreamBodyReader;
   /** A chunk already read from `reader` (the fake-success check reads one before committing). */
   firstChunk: Uint8Array | null;
   tracker: UsageTracker;
@@ -38,7 +39,7 @@ class RelayTimeout extends Error {
 }
 
 function readWithTimeout(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: UpstreamBodyReader,
   idleMs: number,
   deadlineInMs: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
