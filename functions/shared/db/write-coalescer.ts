@@ -11,7 +11,10 @@ export interface ItemKey {
   SK: string;
 }
 
-/** One item update, described by what happens to each top-level attribute. */
+/**
+ * One item update, described by what happens to each top-level attribute. The coalescer keeps it (and
+ * reads its records) until it is written: change none of it after the call; sharing it is fine.
+ */
 export interface ItemUpdate {
   key: ItemKey;
   /** ADD name :n (numbers; creates the attribute at 0). */
@@ -32,6 +35,8 @@ type AttrOp =
   | { kind: 'setIfAbsent'; value: unknown }
   | { kind: 'remove' };
 
+type OpKind = AttrOp['kind'];
+
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -39,8 +44,10 @@ interface Waiter {
 
 interface PendingUpdate {
   key: ItemKey;
-  phase: number;
-  ops: Map<string, AttrOp>;
+  /** The update as given while it is the only one (most are merged into, few merge): expanded on need. */
+  first: ItemUpdate | null;
+  /** Attribute → what happens to it, once a second update merged in (or at write time). */
+  ops: Map<string, AttrOp> | null;
   waiters: Waiter[];
 }
 
@@ -52,28 +59,82 @@ export interface WriteCoalescer {
   flush(): Promise<void>;
 }
 
+const hasOwn = (record: object, name: string) => Object.prototype.hasOwnProperty.call(record, name);
+
+// An update's attributes are read straight from its records, without building a map per update.
+// Its effective operations are those of reading add, set, setIfAbsent, remove in turn into one map:
+// an attribute named twice takes its last kind, at the place where it was first named.
+const KINDS: readonly OpKind[] = ['add', 'set', 'setIfAbsent', 'remove'];
+
+function named(u: ItemUpdate, kind: number, name: string): boolean {
+  switch (kind) {
+    case 0:
+      return u.add != null && hasOwn(u.add, name);
+    case 1:
+      return u.set != null && hasOwn(u.set, name);
+    case 2:
+      return u.setIfAbsent != null && hasOwn(u.setIfAbsent, name);
+    default:
+      return u.remove != null && u.remove.includes(name);
+  }
+}
+
+function valueOf(u: ItemUpdate, kind: number, name: string): unknown {
+  return kind === 0 ? u.add![name] : kind === 1 ? u.set![name] : kind === 2 ? u.setIfAbsent![name] : undefined;
+}
+
+/**
+ * Checks (apply false) or applies (apply true) one named attribute of `u`, met in category `kind`.
+ * A check fails when the attribute already has an operation of another kind.
+ */
+function visit(into: Map<string, AttrOp>, u: ItemUpdate, kind: number, name: string, value: unknown, apply: boolean): boolean {
+  for (let k = 0; k < kind; k++) if (named(u, k, name)) return true; // handled where first named
+  for (let k = 3; k > kind; k--) {
+    if (named(u, k, name)) {
+      kind = k;
+      value = valueOf(u, k, name);
+      break;
+    }
+  }
+  const cur = into.get(name);
+  const opKind = KINDS[kind]!;
+  if (!apply) return cur === undefined || cur.kind === opKind;
+  if (cur === undefined) into.set(name, opKind === 'remove' ? { kind: opKind } : ({ kind: opKind, value } as AttrOp));
+  else if (cur.kind === 'add') cur.value += value as number;
+  else if (cur.kind === 'set') cur.value = value;
+  // setIfAbsent twice: the first value is the one an absent attribute would get; remove twice: one remove.
+  return true;
+}
+
+function visitAll(into: Map<string, AttrOp>, u: ItemUpdate, apply: boolean): boolean {
+  if (u.add != null) for (const name in u.add) if (hasOwn(u.add, name) && !visit(into, u, 0, name, u.add[name], apply)) return false;
+  if (u.set != null) for (const name in u.set) if (hasOwn(u.set, name) && !visit(into, u, 1, name, u.set[name], apply)) return false;
+  if (u.setIfAbsent != null) {
+    for (const name in u.setIfAbsent) if (hasOwn(u.setIfAbsent, name) && !visit(into, u, 2, name, u.setIfAbsent[name], apply)) return false;
+  }
+  if (u.remove != null) for (const name of u.remove) if (!visit(into, u, 3, name, undefined, apply)) return false;
+  return true;
+}
+
+/** Merges `u` into `into` when every shared attribute combines; false leaves `into` untouched. */
+function mergeUpdate(into: Map<string, AttrOp>, u: ItemUpdate): boolean {
+  if (!visitAll(into, u, false)) return false;
+  visitAll(into, u, true);
+  return true;
+}
+
 function opsOf(u: ItemUpdate): Map<string, AttrOp> {
   const ops = new Map<string, AttrOp>();
-  for (const [name, value] of Object.entries(u.add ?? {})) ops.set(name, { kind: 'add', value });
-  for (const [name, value] of Object.entries(u.set ?? {})) ops.set(name, { kind: 'set', value });
-  for (const [name, value] of Object.entries(u.setIfAbsent ?? {})) ops.set(name, { kind: 'setIfAbsent', value });
-  for (const name of u.remove ?? []) ops.set(name, { kind: 'remove' });
+  visitAll(ops, u, true);
   return ops;
 }
 
-/** Merges `next` into `into` when every shared attribute combines; false leaves `into` untouched. */
-function mergeOps(into: Map<string, AttrOp>, next: Map<string, AttrOp>): boolean {
-  for (const [name, op] of next) {
-    const cur = into.get(name);
-    if (cur && cur.kind !== op.kind) return false;
+function opsOfPending(p: PendingUpdate): Map<string, AttrOp> {
+  if (p.ops === null) {
+    p.ops = opsOf(p.first!);
+    p.first = null;
   }
-  for (const [name, op] of next) {
-    const cur = into.get(name);
-    if (!cur || op.kind === 'set' || op.kind === 'remove') into.set(name, op);
-    else if (op.kind === 'add' && cur.kind === 'add') into.set(name, { kind: 'add', value: cur.value + op.value });
-    // setIfAbsent twice: the first value is the one an absent attribute would get.
-  }
-  return true;
+  return p.ops;
 }
 
 /** Builds the UpdateItem expression of one merged update. */
@@ -117,7 +178,8 @@ export function updateExpression(ops: Map<string, AttrOp>): {
 const keyString = (k: ItemKey) => `${k.PK}\u0000${k.SK}`;
 
 export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
-  let updates = new Map<string, PendingUpdate[]>();
+  /** phase → item → its pending updates, in order (one per run of updates that merged). */
+  let updates = new Map<number, Map<string, PendingUpdate[]>>();
   let puts = new Map<string, { item: Record<string, unknown>; waiters: Waiter[] }>();
   let scheduled = false;
 
@@ -137,9 +199,10 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
   };
 
   async function writeUpdate(u: PendingUpdate): Promise<void> {
-    if (u.ops.size === 0) return settleWaiters(u.waiters);
+    const ops = opsOfPending(u);
+    if (ops.size === 0) return settleWaiters(u.waiters);
     try {
-      await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: u.key, ...updateExpression(u.ops) }));
+      await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: u.key, ...updateExpression(ops) }));
       settleWaiters(u.waiters);
     } catch (err) {
       settleWaiters(u.waiters, err);
@@ -158,26 +221,27 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
     }
   }
 
+  /** Each list holds one item's updates of one phase: lists of a phase go in parallel, a list's updates one after another. */
+  async function writePhase(lists: Map<string, PendingUpdate[]>): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const list of lists.values()) {
+      work.push(
+        (async () => {
+          for (const u of list) await writeUpdate(u);
+        })(),
+      );
+    }
+    await Promise.all(work);
+  }
+
   async function flush(): Promise<void> {
     const pendingUpdates = updates;
     const pendingPuts = puts;
     updates = new Map();
     puts = new Map();
-    // Each pending list holds one item's updates of one phase, in order: lists of a phase go in
-    // parallel, a list's updates one after another, and phases one after another.
-    const phases = new Map<number, PendingUpdate[][]>();
-    for (const list of pendingUpdates.values()) {
-      const phase = list[0]!.phase;
-      phases.set(phase, [...(phases.get(phase) ?? []), list]);
-    }
+    // Phases one after another, lowest first.
     const writeUpdates = async () => {
-      for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
-        await Promise.all(
-          phases.get(phase)!.map(async (list) => {
-            for (const u of list) await writeUpdate(u);
-          }),
-        );
-      }
+      for (const phase of [...pendingUpdates.keys()].sort((a, b) => a - b)) await writePhase(pendingUpdates.get(phase)!);
     };
     const work = [writePuts([...pendingPuts.values()]), writeUpdates()];
     await Promise.all(work);
@@ -185,17 +249,16 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
 
   return {
     update(update) {
-      const ops = opsOf(update);
       const phase = update.phase ?? 0;
-      const k = `${phase}\u0000${keyString(update.key)}`;
+      const k = keyString(update.key);
       return new Promise<void>((resolve, reject) => {
-        const list = updates.get(k) ?? [];
-        const last = list.at(-1);
-        if (last && mergeOps(last.ops, ops)) last.waiters.push({ resolve, reject });
-        else {
-          list.push({ key: update.key, phase, ops, waiters: [{ resolve, reject }] });
-          updates.set(k, list);
-        }
+        let lists = updates.get(phase);
+        if (lists === undefined) updates.set(phase, (lists = new Map()));
+        let list = lists.get(k);
+        if (list === undefined) lists.set(k, (list = []));
+        const last = list.length > 0 ? list[list.length - 1]! : undefined;
+        if (last !== undefined && mergeUpdate(opsOfPending(last), update)) last.waiters.push({ resolve, reject });
+        else list.push({ key: update.key, first: update, ops: null, waiters: [{ resolve, reject }] });
         schedule();
       });
     },

@@ -69,6 +69,58 @@ describe('write coalescer', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
 
+  it('merges without changing the records callers passed (one counts record shared by many updates)', async () => {
+    const { db, get } = await countingDb();
+    const writes = createWriteCoalescer(db, 10);
+    const counts = { n: 2, requests: 1 };
+    const attributes = { entity: 'counter' };
+    await Promise.all(Array.from({ length: 5 }, () => writes.update({ key: { PK: 'shared', SK: 'x' }, add: counts, set: attributes })));
+    expect(counts).toEqual({ n: 2, requests: 1 });
+    expect(attributes).toEqual({ entity: 'counter' });
+    expect(await get('shared')).toMatchObject({ n: 10, requests: 5, entity: 'counter' });
+  });
+
+  it('keeps the first value of merged if-absent sets and the last of plain sets', async () => {
+    const { db, calls, get } = await countingDb();
+    const writes = createWriteCoalescer(db, 10);
+    await Promise.all([
+      writes.update({ key: { PK: 'f', SK: 'x' }, setIfAbsent: { createdAt: 'first' }, set: { seen: 'a' } }),
+      writes.update({ key: { PK: 'f', SK: 'x' }, setIfAbsent: { createdAt: 'second' }, set: { seen: 'b' } }),
+      writes.update({ key: { PK: 'f', SK: 'x' }, remove: ['gone'], set: { seen: 'c' } }),
+      writes.update({ key: { PK: 'f', SK: 'x' }, remove: ['gone'] }),
+    ]);
+    expect(calls.filter((c) => c === 'UpdateItemCommand')).toHaveLength(1);
+    expect(await get('f')).toMatchObject({ createdAt: 'first', seen: 'c' });
+  });
+
+  it('gives an attribute named under two kinds in one update its last kind', async () => {
+    const { db, calls, get } = await countingDb();
+    const writes = createWriteCoalescer(db, 10);
+    await Promise.all([
+      writes.update({ key: { PK: 'k', SK: 'x' }, add: { n: 1 } }),
+      // n is a SET here (set comes after add), so it cannot merge with the ADD before it.
+      writes.update({ key: { PK: 'k', SK: 'x' }, add: { n: 100, m: 1 }, set: { n: 7 } }),
+      writes.update({ key: { PK: 'k', SK: 'x' }, set: { n: 9 } }),
+    ]);
+    expect(calls.filter((c) => c === 'UpdateItemCommand')).toHaveLength(2);
+    expect(await get('k')).toMatchObject({ n: 9, m: 1 });
+  });
+
+  it('writes one item update per merged run, in the order the updates came', async () => {
+    const { db, calls, get } = await countingDb();
+    const writes = createWriteCoalescer(db, 10);
+    await Promise.all([
+      writes.update({ key: { PK: 'r', SK: 'x' }, add: { n: 1 } }),
+      writes.update({ key: { PK: 'r', SK: 'x' }, add: { n: 2 } }),
+      writes.update({ key: { PK: 'r', SK: 'x' }, set: { n: 50 } }),
+      writes.update({ key: { PK: 'r', SK: 'x' }, add: { n: 3 } }),
+      writes.update({ key: { PK: 'r', SK: 'x' }, add: { n: 4 } }),
+    ]);
+    // ADD 3, then SET 50, then ADD 7.
+    expect(calls.filter((c) => c === 'UpdateItemCommand')).toHaveLength(3);
+    expect(await get('r')).toMatchObject({ n: 57 });
+  });
+
   it('builds placeholders for attribute names with any characters', () => {
     const ops = new Map<string, { kind: 'add'; value: number } | { kind: 'remove' }>([
       ['q:req_1', { kind: 'remove' }],
