@@ -72,10 +72,61 @@ export function dimensionsOf(log: RequestLog): [RollupDimension, string][] {
 
 /** Requests whose rollup writes failed halfway that are remembered for their retry, at most. */
 const MAX_PENDING_RECORDS = 10_000;
+/** Daily rollup targets remembered per dimension (ids come from requests: model names are unbounded). */
+const MAX_CACHED_TARGETS = 1000;
+
+/** One rollup item a request adds to: its key and the attributes it sets, shared by every request that adds to it. */
+interface RollupTarget {
+  key: { PK: string; SK: string };
+  attributes: Record<string, string>;
+  /** Identifies the item in the retry bookkeeping. */
+  progressKey: string;
+}
+
+function targetOf(key: { PK: string; SK: string }, attributes: Record<string, string>): RollupTarget {
+  return { key, attributes, progressKey: `${key.PK}\n${key.SK}` };
+}
+
+/**
+ * The rollup items of a day and of an hour are the same for every request of that day or hour:
+ * built once, not per request (updates are kept unchanged by the coalescer, so sharing is safe).
+ */
+function createTargetCache() {
+  let day: string | null = null;
+  let daily = new Map<RollupDimension, Map<string, RollupTarget>>();
+  let hourIndex = Number.NaN;
+  let hourly: { hour: string; shards: RollupTarget[] } | null = null;
+  return {
+    daily(date: string, dimension: RollupDimension, id: string): RollupTarget {
+      if (date !== day) {
+        day = date;
+        daily = new Map();
+      }
+      let byId = daily.get(dimension);
+      if (byId === undefined) daily.set(dimension, (byId = new Map()));
+      let target = byId.get(id);
+      if (target === undefined) {
+        if (byId.size >= MAX_CACHED_TARGETS) byId.clear();
+        target = targetOf(keys.rollup(date, dimension, id), { entity: 'rollup', date, dimension, id });
+        byId.set(id, target);
+      }
+      return target;
+    },
+    hourly(at: number, shard: number): RollupTarget {
+      const index = Math.floor(at / 3_600_000);
+      if (index !== hourIndex || hourly === null) {
+        const hour = new Date(at).toISOString().slice(0, 13);
+        hourIndex = index;
+        hourly = { hour, shards: [] };
+      }
+      return (hourly.shards[shard] ??= targetOf(keys.rollupHour(hourly.hour, shard), { entity: 'rollupHour', hour: hourly.hour }));
+    },
+  };
+}
 
 export function createStatsRecorder(deps: StatsRecorderDeps) {
-  const addCounts = (key: { PK: string; SK: string }, counts: RollupCounts, attributes: Record<string, string>) =>
-    deps.writes.update({ key, add: counts, set: attributes });
+  const addCounts = (target: RollupTarget, counts: RollupCounts) => deps.writes.update({ key: target.key, add: counts, set: target.attributes });
+  const cache = createTargetCache();
   /** requestId → rollup items already counted by a record() that failed on others, so its retry adds nothing twice. */
   const progress = new Map<string, Set<string>>();
   return {
@@ -89,21 +140,19 @@ export function createStatsRecorder(deps: StatsRecorderDeps) {
       if (!Number.isFinite(at)) throw new RangeError(`request ${log.id} has no valid createdAt: ${log.createdAt}`);
       const counts = countsOf(log, costNanos);
       const date = localDate(at, deps.config.timezone);
-      const hour = new Date(at).toISOString().slice(0, 13);
-      const targets = dimensionsOf(log).map(([dimension, id]) => ({
-        key: keys.rollup(date, dimension, id),
-        attributes: { entity: 'rollup', date, dimension, id } as Record<string, string>,
-      }));
-      targets.push({ key: keys.rollupHour(hour, rollupShard(log.id)), attributes: { entity: 'rollupHour', hour } });
-      const done = progress.get(log.id) ?? new Set<string>();
-      const pending = targets.filter((t) => !done.has(`${t.key.PK}\n${t.key.SK}`));
+      const targets: RollupTarget[] = [];
+      for (const [dimension, id] of dimensionsOf(log)) targets.push(cache.daily(date, dimension, id));
+      targets.push(cache.hourly(at, rollupShard(log.id)));
+      const done = progress.get(log.id);
+      const pending = done === undefined ? targets : targets.filter((t) => !done.has(t.progressKey));
       // Every write is attempted even when one fails, then the first failure is reported.
-      const results = await Promise.allSettled(pending.map((t) => addCounts(t.key, counts, t.attributes)));
-      results.forEach((r, i) => r.status === 'fulfilled' && done.add(`${pending[i]!.key.PK}\n${pending[i]!.key.SK}`));
+      const results = await Promise.allSettled(pending.map((t) => addCounts(t, counts)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) {
+        const counted = done ?? new Set<string>();
+        results.forEach((r, i) => r.status === 'fulfilled' && counted.add(pending[i]!.progressKey));
         if (progress.size >= MAX_PENDING_RECORDS) progress.clear();
-        progress.set(log.id, done);
+        progress.set(log.id, counted);
         throw failed.reason;
       }
       progress.delete(log.id);

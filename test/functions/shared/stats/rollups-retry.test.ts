@@ -37,6 +37,31 @@ describe('rollups of a request whose writes failed halfway', () => {
     expect([...applied.values()]).toEqual([1, 1, 1, 1, 1]);
   });
 
+  it('count the request once in every rollup when a retry fails again', async () => {
+    let failing = ['user#', 'model#'];
+    const applied = new Map<string, number>();
+    const writes: WriteCoalescer = {
+      async update(u) {
+        if (failing.some((prefix) => u.key.SK.startsWith(prefix))) throw new Error('connect ECONNREFUSED');
+        applied.set(u.key.SK, (applied.get(u.key.SK) ?? 0) + (u.add?.requests ?? 0));
+      },
+      put: async () => {},
+      flush: async () => {},
+    };
+    const recorder = createStatsRecorder({ db: NO_DB, writes, config: { timezone: 'UTC' } });
+    const log = requestLog({ id: 'req_twice', createdAt: '2025-01-01T10:00:00Z', userId: 'usr_1', keyId: 'key_1', providerId: 'prv_1', model: 'm' });
+    await expect(recorder.record(log, 1000)).rejects.toThrow('ECONNREFUSED');
+    expect(applied.size).toBe(3);
+    // The retry writes the user and model items only, and the model item fails a second time.
+    failing = ['model#'];
+    await expect(recorder.record(log, 1000)).rejects.toThrow('ECONNREFUSED');
+    expect(applied.get('user#usr_1')).toBe(1);
+    failing = [];
+    await recorder.record(log, 1000);
+    expect(applied.size).toBe(5);
+    expect([...applied.values()]).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('keep no bookkeeping for requests that went through', async () => {
     const { writes, applied } = flakyWrites(() => false);
     const recorder = createStatsRecorder({ db: NO_DB, writes, config: { timezone: 'UTC' } });

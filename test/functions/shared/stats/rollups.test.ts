@@ -1,7 +1,9 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../../../functions/shared/db/keys.js';
-import { countsOf, dimensionsOf, ROLLUP_HOUR_SHARDS, rollupShard } from '../../../../functions/shared/stats/rollups.js';
+import type { Db } from '../../../../functions/shared/db/client.js';
+import type { ItemUpdate, WriteCoalescer } from '../../../../functions/shared/db/write-coalescer.js';
+import { countsOf, createStatsRecorder, dimensionsOf, ROLLUP_HOUR_SHARDS, rollupShard } from '../../../../functions/shared/stats/rollups.js';
 import { createTestContext, type TestContext } from '../../../support/store.js';
 import { requestLog } from './stats-fixtures.js';
 
@@ -129,6 +131,23 @@ describe('stats.record', () => {
     const hourly = await partition(ctx, keys.rollupHourPartition('2025-03-10'));
     expect(hourly.length).toBeGreaterThan(1);
     expect(hourly.reduce((n, i) => n + Number(i.requests), 0)).toBe(40);
+  });
+
+  it('sends each request its own day, hour and ids when requests of two days and hours interleave', async () => {
+    const updates: ItemUpdate[] = [];
+    const writes: WriteCoalescer = { update: async (u) => void updates.push(u), put: async () => {}, flush: async () => {} };
+    const recorder = createStatsRecorder({ db: {} as Db, writes, config: { timezone: 'UTC' } });
+    const times = ['2025-03-10T23:59:59.999Z', '2025-03-11T00:00:00.000Z', '2025-03-10T23:30:00.000Z', '2025-03-11T01:00:00.000Z'];
+    const logs = times.map((createdAt, i) => requestLog({ createdAt, userId: `usr_${i % 2}`, model: i === 3 ? 'other-model' : 'claude-sonnet-4-5' }));
+    for (const log of logs) await recorder.record(log, 5);
+    const expected = logs.flatMap((log) => {
+      const date = log.createdAt.slice(0, 10);
+      const hour = log.createdAt.slice(0, 13);
+      const daily = dimensionsOf(log).map(([dimension, id]) => ({ key: keys.rollup(date, dimension, id), add: countsOf(log, 5), set: { entity: 'rollup', date, dimension, id } }));
+      return [...daily, { key: keys.rollupHour(hour, rollupShard(log.id)), add: countsOf(log, 5), set: { entity: 'rollupHour', hour } }];
+    });
+    // JSON keeps attribute order: each update is exactly what the stored format defines.
+    expect(updates.map((u) => JSON.stringify(u))).toEqual(expected.map((u) => JSON.stringify(u)));
   });
 
   it('refuses a log without a valid time', async () => {
