@@ -175,11 +175,17 @@ export function updateExpression(ops: Map<string, AttrOp>): {
   };
 }
 
+/** One phase's pending updates: per item (PK → SK), and every item's list in the order items came. */
+interface PhaseUpdates {
+  byKey: Map<string, Map<string, PendingUpdate[]>>;
+  lists: PendingUpdate[][];
+}
+
 const keyString = (k: ItemKey) => `${k.PK}\u0000${k.SK}`;
 
 export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
-  /** phase → item → its pending updates, in order (one per run of updates that merged). */
-  let updates = new Map<number, Map<string, PendingUpdate[]>>();
+  /** phase → its items' lists of pending updates, in order (one per run of updates that merged). */
+  let updates = new Map<number, PhaseUpdates>();
   let puts = new Map<string, { item: Record<string, unknown>; waiters: Waiter[] }>();
   let scheduled = false;
 
@@ -222,9 +228,9 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
   }
 
   /** Each list holds one item's updates of one phase: lists of a phase go in parallel, a list's updates one after another. */
-  async function writePhase(lists: Map<string, PendingUpdate[]>): Promise<void> {
+  async function writePhase(phase: PhaseUpdates): Promise<void> {
     const work: Promise<void>[] = [];
-    for (const list of lists.values()) {
+    for (const list of phase.lists) {
       work.push(
         (async () => {
           for (const u of list) await writeUpdate(u);
@@ -250,12 +256,17 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
   return {
     update(update) {
       const phase = update.phase ?? 0;
-      const k = keyString(update.key);
       return new Promise<void>((resolve, reject) => {
-        let lists = updates.get(phase);
-        if (lists === undefined) updates.set(phase, (lists = new Map()));
-        let list = lists.get(k);
-        if (list === undefined) lists.set(k, (list = []));
+        let pending = updates.get(phase);
+        if (pending === undefined) updates.set(phase, (pending = { byKey: new Map(), lists: [] }));
+        // Looked up by PK then SK: shared key strings (rollup items) keep their hash, no string is built.
+        let bySk = pending.byKey.get(update.key.PK);
+        if (bySk === undefined) pending.byKey.set(update.key.PK, (bySk = new Map()));
+        let list = bySk.get(update.key.SK);
+        if (list === undefined) {
+          bySk.set(update.key.SK, (list = []));
+          pending.lists.push(list);
+        }
         const last = list.length > 0 ? list[list.length - 1]! : undefined;
         if (last !== undefined && mergeUpdate(opsOfPending(last), update)) last.waiters.push({ resolve, reject });
         else list.push({ key: update.key, first: update, ops: null, waiters: [{ resolve, reject }] });
