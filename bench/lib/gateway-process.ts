@@ -1,7 +1,7 @@
 // Gateways under benchmark as child processes (so each one's memory is its own): Code Hub through
 // hub-process.ts, Portkey's published server; plus a sampler of their resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { WindowReport } from './store-probe.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** V8 heap spaces by name (new_space, old_space, code_space, large_object_space...): bytes committed and used. */
+export type HeapSpaces = Record<string, { size: number; used: number }>;
+
+export type GcTotals = Record<'minor' | 'major' | 'other', { count: number; ms: number }>;
 
 export interface GatewayProcess {
   name: string;
@@ -25,8 +30,15 @@ export interface HubProcess extends GatewayProcess {
   beginStoreWindow(): Promise<void>;
   /** Stops recording once everything is written; `upstreamAt` (epoch ms) splits the rounds before the upstream call. */
   endStoreWindow(upstreamAt?: number): Promise<WindowReport>;
-  /** process.memoryUsage() now and after a full garbage collection. */
-  memory(): Promise<{ before: NodeJS.MemoryUsage; afterGc: NodeJS.MemoryUsage | null }>;
+  /** process.memoryUsage() and V8's heap spaces (size committed, bytes used) now and after a full garbage collection. */
+  memory(): Promise<{
+    before: NodeJS.MemoryUsage;
+    afterGc: NodeJS.MemoryUsage | null;
+    spacesBefore: HeapSpaces;
+    spacesAfterGc: HeapSpaces | null;
+  }>;
+  /** Garbage collections since start: count and main-thread pause ms by kind. */
+  gcTotals(): Promise<GcTotals>;
 }
 
 function keepTail(child: ChildProcess): () => string {
@@ -110,7 +122,15 @@ export async function startHubProcess(
     },
     async memory() {
       const answer = await ask({ op: 'memory' });
-      return { before: answer.before as NodeJS.MemoryUsage, afterGc: answer.afterGc as NodeJS.MemoryUsage | null };
+      return {
+        before: answer.before as NodeJS.MemoryUsage,
+        afterGc: answer.afterGc as NodeJS.MemoryUsage | null,
+        spacesBefore: answer.spacesBefore as HeapSpaces,
+        spacesAfterGc: answer.spacesAfterGc as HeapSpaces | null,
+      };
+    },
+    async gcTotals() {
+      return (await ask({ op: 'gc-totals' })).totals as GcTotals;
     },
     async stop() {
       child.stdin?.end();
@@ -207,6 +227,30 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU time (user + system) of a process's main thread and of its other threads (V8's GC helpers, libuv's pool), ms. */
+export function threadCpuMs(pid: number): { main: number; others: number } {
+  let others = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return { main: 0, others: 0 };
+  }
+  let main = 0;
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      if (tid === String(pid)) main = ms;
+      else others += ms;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { main, others };
 }
 
 /** Samples the RSS of some processes every `intervalMs`; peaks since the last `reset()` and overall. */

@@ -1,7 +1,7 @@
 // Code Hub as a benchmark child process: starts the hub on the in-memory embedded store on a
 // loopback port, seeds one provider (the fake upstream), a user and a key, prints
 // {"ready":true,"port","url","key"} as one JSON line, then answers store-probe commands read as JSON
-// lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?} / {"op":"memory"}). Exits on SIGTERM or when
+// lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?} / {"op":"memory"} / {"op":"gc-totals"}). Exits on SIGTERM or when
 // stdin closes (the benchmark is gone).
 //   node --import tsx bench/lib/hub-process.ts --upstream http://127.0.0.1:PORT [--mode embedded|lambda]
 //     [--store memory|disk | --endpoint http://127.0.0.1:STOREPORT]
@@ -14,6 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { tuneHeapGrowth } from '../../functions/local/heap-tuning.js';
 import { startHub } from '../../functions/local/start.js';
 import { loadConfig } from '../../functions/shared/config.js';
 import { createLogger } from '../../functions/shared/logger.js';
@@ -34,6 +37,9 @@ if (mode !== 'embedded' && mode !== 'lambda') throw new Error(`--mode must be em
 if (storeKind !== 'memory' && storeKind !== 'disk') throw new Error(`--store must be memory or disk, got ${storeKind}`);
 const lambda = mode === 'lambda';
 if (endpoint && (!lambda || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint))) throw new Error('--endpoint http://127.0.0.1:PORT goes with --mode lambda');
+
+// The embedded hub runs with npm start's heap settings (main.ts); a Lambda instance keeps V8's.
+if (!lambda) tuneHeapGrowth();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'code-hub-bench-'));
 const config = loadConfig({
@@ -72,6 +78,17 @@ async function settleAll() {
   await hub.services.limiter.flush();
 }
 
+// Garbage collections so far (pauses on the main thread): count and ms, by kind.
+const gcTotals = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 }, other: { count: 0, ms: 0 } };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    const bucket = kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gcTotals.minor : kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? gcTotals.major : gcTotals.other;
+    bucket.count++;
+    bucket.ms += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 const reply = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
 const lines = createInterface({ input: process.stdin });
@@ -91,9 +108,14 @@ lines.on('line', (line) => {
       } else if (command.op === 'memory') {
         // With --expose-gc: what stays after a full collection (retained) versus garbage not yet collected.
         const before = process.memoryUsage();
+        const spaces = (): Record<string, { size: number; used: number }> =>
+          Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
+        const spacesBefore = spaces();
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
-        reply({ op: 'memory', before, afterGc: gc ? process.memoryUsage() : null });
+        reply({ op: 'memory', before, afterGc: gc ? process.memoryUsage() : null, spacesBefore, spacesAfterGc: gc ? spaces() : null });
+      } else if (command.op === 'gc-totals') {
+        reply({ op: 'gc-totals', totals: gcTotals });
       } else reply({ op: command.op, error: 'unknown op' });
     } catch (err) {
       reply({ op: command.op, error: String(err) });
