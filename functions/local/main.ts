@@ -3,10 +3,13 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { buildFrontendInBackground, frontendIsStale } from './frontend-build.js';
+import { tuneHeapGrowth } from './heap-tuning.js';
 import { startHub } from './start.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  // A long-running gateway: keep the heap near what it uses (V8 reads the setting at every full collection).
+  tuneHeapGrowth();
   let config;
   try {
     config = loadConfig();
