@@ -20,6 +20,12 @@ export function clientBody(c: Context): Promise<{ text: string; bytes: number }>
   return incoming && typeof incoming.on === 'function' ? readIncomingBody(incoming) : readBodyText(c.req.raw);
 }
 
+/** Node's response under `npm start` (the proxy can write to it directly); null on Lambda and in app.request(). */
+export function nodeResponse(c: Context): ServerResponse | null {
+  const { outgoing } = nodeBindings(c);
+  return outgoing && typeof outgoing.writeHead === 'function' ? outgoing : null;
+}
+
 const signals = new WeakMap<Context, AbortSignal>();
 
 /** Aborts when the client closes the connection before its response was written in full. */

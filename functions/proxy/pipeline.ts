@@ -12,14 +12,15 @@ import { applyModelRedirect } from '../shared/routing/select.js';
 import { deriveSessionId } from '../shared/routing/session-id.js';
 import type { ChainEntry, ProviderWithSecret } from '../shared/types.js';
 import type { EndpointSpec, ParsedRequest } from './endpoints/types.js';
-import { clientBody, clientSignal } from './client-io.js';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { clientBody, clientSignal, nodeResponse } from './client-io.js';
 import { parseJsonObject } from './read-body.js';
 import { settleRequest } from './settle/settle-request.js';
 import type { ProxyDeps, RequestContext } from './request-context.js';
 import { relayTranslatedBody } from './upstream/translated-body.js';
 import { attemptUpstream } from './upstream/attempt.js';
 import { clientResponseHeaders, joinUpstreamUrl, upstreamRequestHeaders } from './upstream/build-request.js';
-import { createRelayStream, type RelayResult } from './upstream/relay.js';
+import { createRelayStream, relayToNodeResponse, type RelayResult } from './upstream/relay.js';
 
 export type { ProxyDeps, ProxyTimeouts } from './request-context.js';
 
@@ -209,11 +210,10 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
     if (prepared.transformBody) {
       return relayTranslatedBody(ctx, outcome, prepared, headers, ctx.startedAt + provider.timeoutMs, finish);
     }
-    const body = createRelayStream({
+    const relay = {
       reader: outcome.reader,
       firstChunk: outcome.firstChunk,
       tracker: prepared.tracker,
-      transform: prepared.transform?.(),
       idleTimeoutMs: deps.timeouts.idleMs,
       deadline: ctx.startedAt + provider.timeoutMs,
       now: services.now,
@@ -221,8 +221,19 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
       inBandError: spec.inBandError,
       onFinish: finish,
       requireCompletion: parsed.stream,
-    });
-    return new Response(body, { status: outcome.status, headers });
+    };
+    const outgoing = nodeResponse(c);
+    if (outgoing && !prepared.transform) {
+      // npm start: straight to the socket, without a web stream and node-server's read-ahead timer.
+      const length = parsed.stream || outcome.headers.has('content-encoding') ? null : Number(outcome.headers.get('content-length') ?? NaN);
+      const wholeLength = length !== null && Number.isSafeInteger(length) ? length : null;
+      relayToNodeResponse(relay, outgoing, outcome.status, Object.fromEntries(headers), wholeLength).catch((err: unknown) => {
+        services.logger.error('relay to the client failed', { requestId: ctx.requestId, error: String(err) });
+        outgoing.destroy();
+      });
+      return RESPONSE_ALREADY_SENT;
+    }
+    return new Response(createRelayStream({ ...relay, transform: prepared.transform?.() }), { status: outcome.status, headers });
   }
 
   const allTimeouts = ctx.chain.length > 0 && ctx.chain.every((e) => e.reason === 'circuit_skip' || /no first byte/.test(e.error ?? ''));

@@ -1,6 +1,7 @@
 // Relays an upstream body to the client chunk by chunk as it arrives (no buffering, no re-encoding),
 // teeing every byte to the usage tracker, enforcing idle and total timeouts, and reporting exactly
 // once how the relay ended. After the first byte, failures go in-band in the client's format.
+import type { ServerResponse } from 'node:http';
 import type { UsageTracker } from '../endpoints/types.js';
 import type { UpstreamBodyReader } from './transport.js';
 
@@ -52,7 +53,24 @@ function readWithTimeout(
   return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
 }
 
-export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+/** One step of a relay: bytes for the client, and whether the relay is over after them. */
+interface RelayStep {
+  chunks: Uint8Array[];
+  last: boolean;
+  /** On the last step: the settle to wait for after sending the chunks, before ending the response. */
+  settled?: void | Promise<void>;
+  /** The client went away meanwhile: nothing more is sent, the response is not ended. */
+  cancelled?: boolean;
+}
+
+const NEWLINES = new TextEncoder().encode('\n\n');
+
+/**
+ * The relay without its client side: each `next()` reads the upstream once and says what the
+ * client gets; `cancel()` is the client going away. The web stream (Lambda, translations) and the
+ * node response (npm start) below drive it the same way.
+ */
+function createRelayCore(options: RelayOptions) {
   const { reader, tracker } = options;
   let finished = false;
   let bytes = 0;
@@ -60,25 +78,21 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
   let trackerEnded = false;
   /** The last two bytes sent: an in-band error must start on an event boundary (a blank line). */
   const tail = [10, 10];
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+  const sent = (chunk: Uint8Array): Uint8Array => {
     bytes += chunk.byteLength;
     tracker.push(chunk);
-    controller.enqueue(chunk);
     const n = chunk.byteLength;
     if (n >= 2) [tail[0], tail[1]] = [chunk[n - 2]!, chunk[n - 1]!];
     else if (n === 1) [tail[0], tail[1]] = [tail[1]!, chunk[0]!];
+    return chunk;
   };
   /** An in-band error must not run into a partial event: close the open event first. */
-  const sendError = (controller: ReadableStreamDefaultController<Uint8Array>, error: Uint8Array) => {
-    if (tail[0] !== 10 || tail[1] !== 10) controller.enqueue(new TextEncoder().encode('\n\n'));
-    controller.enqueue(error);
-  };
+  const errorChunks = (error: Uint8Array): Uint8Array[] => (tail[0] !== 10 || tail[1] !== 10 ? [NEWLINES, error] : [error]);
   const endTracker = () => {
     if (trackerEnded) return;
     trackerEnded = true;
     tracker.end();
   };
-
   const finish = (end: RelayEnd, error: string | null): void | Promise<void> => {
     if (finished) return;
     finished = true;
@@ -86,55 +100,125 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
     return options.onFinish({ end, error, bytes });
   };
 
+  return {
+    async next(): Promise<RelayStep> {
+      if (pending) {
+        const chunk = pending;
+        pending = null;
+        return { chunks: [sent(chunk)], last: false };
+      }
+      try {
+        const { done, value } = await readWithTimeout(reader, options.idleTimeoutMs, options.deadline - options.now());
+        if (!done) return { chunks: [sent(value)], last: false };
+        endTracker();
+        const outcome = tracker.result();
+        if (options.requireCompletion && !outcome.completed && !outcome.error) {
+          const message = 'upstream stream ended before completion';
+          const settled = finish('upstream_error', message);
+          return { chunks: options.transform ? [] : errorChunks(options.inBandError(message, 'api_error')), last: true, settled };
+        }
+        return { chunks: [], last: true, settled: finish('completed', null) };
+      } catch (err) {
+        if (finished) return { chunks: [], last: true, cancelled: true };
+        const end: RelayEnd = err instanceof RelayTimeout ? err.kind : 'upstream_error';
+        const message = err instanceof RelayTimeout ? err.message : `upstream stream failed: ${(err as Error).message}`;
+        options.abortUpstream(message);
+        reader.cancel().catch(() => {});
+        const settled = finish(end, message);
+        const type = end === 'upstream_error' ? 'api_error' : 'timeout_error';
+        return { chunks: options.transform ? [] : errorChunks(options.inBandError(message, type)), last: true, settled };
+      }
+    },
+    /** The client went away: stop the upstream at once and bill what was seen. */
+    cancel(): void | Promise<void> {
+      options.abortUpstream('client aborted');
+      reader.cancel().catch(() => {});
+      return finish('client_abort', 'client aborted the request');
+    },
+    get finished() {
+      return finished;
+    },
+  };
+}
+
+export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+  const core = createRelayCore(options);
   const source = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (pending) {
-          const chunk = pending;
-          pending = null;
-          send(controller, chunk);
-          return;
-        }
-        try {
-          const { done, value } = await readWithTimeout(reader, options.idleTimeoutMs, options.deadline - options.now());
-          if (done) {
-            endTracker();
-            const outcome = tracker.result();
-            let settled: void | Promise<void>;
-            if (options.requireCompletion && !outcome.completed && !outcome.error) {
-              const message = 'upstream stream ended before completion';
-              settled = finish('upstream_error', message);
-              if (!options.transform) sendError(controller, options.inBandError(message, 'api_error'));
-            } else {
-              settled = finish('completed', null);
-            }
-            await settled;
-            controller.close();
-            return;
-          }
-          send(controller, value);
-        } catch (err) {
-          if (finished) return;
-          const end: RelayEnd = err instanceof RelayTimeout ? err.kind : 'upstream_error';
-          const message = err instanceof RelayTimeout ? err.message : `upstream stream failed: ${(err as Error).message}`;
-          options.abortUpstream(message);
-          reader.cancel().catch(() => {});
-          const settled = finish(end, message);
-          if (!options.transform) {
-            sendError(controller, options.inBandError(message, end === 'upstream_error' ? 'api_error' : 'timeout_error'));
-          }
-          await settled;
-          controller.close();
-        }
+        const step = await core.next();
+        if (step.cancelled) return;
+        for (const chunk of step.chunks) controller.enqueue(chunk);
+        if (!step.last) return;
+        await step.settled;
+        controller.close();
       },
-      cancel() {
-        // The client went away: stop the upstream at once and bill what was seen.
-        options.abortUpstream('client aborted');
-        reader.cancel().catch(() => {});
-        return finish('client_abort', 'client aborted the request') ?? undefined;
-      },
+      cancel: () => core.cancel() ?? undefined,
     },
     { highWaterMark: 0 },
   );
   return options.transform ? source.pipeThrough(options.transform) : source;
+}
+
+/**
+ * The relay written straight to node's response (npm start): no web stream between the upstream and
+ * the socket, and headers go out with the first chunk. `wholeLength` (a non-streaming answer of
+ * declared length): once that many bytes are in, the body goes out in one write with its length.
+ * Resolves when the response has ended or the client has gone.
+ */
+export async function relayToNodeResponse(
+  options: Omit<RelayOptions, 'transform'>,
+  outgoing: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  wholeLength: number | null,
+): Promise<void> {
+  const core = createRelayCore(options);
+  let gone = false;
+  const onClose = () => {
+    if (outgoing.writableFinished) return;
+    gone = true;
+    void Promise.resolve(core.cancel()).catch(() => undefined);
+  };
+  outgoing.once('close', onClose);
+  if (outgoing.destroyed) return onClose();
+
+  let step = await core.next();
+  if (gone || step.cancelled) return;
+  const received = step.chunks.reduce((n, c) => n + c.byteLength, 0);
+  if (wholeLength !== null && received === wholeLength && !step.last) {
+    const second = await core.next();
+    if (gone || second.cancelled) return;
+    if (second.last && second.chunks.length === 0) {
+      const body = step.chunks.length === 1 ? step.chunks[0]! : Buffer.concat(step.chunks);
+      await second.settled;
+      outgoing.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+      outgoing.end(body);
+      return;
+    }
+    step = { chunks: [...step.chunks, ...second.chunks], last: second.last, settled: second.settled };
+  }
+  outgoing.writeHead(status, headers);
+  for (;;) {
+    for (const chunk of step.chunks) {
+      if (outgoing.write(chunk)) continue;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          outgoing.off('drain', done);
+          outgoing.off('close', done);
+          resolve();
+        };
+        outgoing.on('drain', done);
+        outgoing.on('close', done);
+      });
+      if (gone) return;
+    }
+    if (step.last) {
+      await step.settled;
+      outgoing.end();
+      return;
+    }
+    step = await core.next();
+    if (gone || step.cancelled) return;
+  }
 }
