@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { StoreAnswer, StoreCall } from '../shared/db/in-process-handler.js';
+import { checkTypes } from './dynalite-check-types.js';
 
 /** dynalite's store (db.create): opaque here, handed to its validations and actions. */
 export type DynaliteStore = object;
@@ -154,7 +155,7 @@ export function dispatchToDynalite(store: DynaliteStore, call: StoreCall): Promi
   if (!call.body) return Promise.resolve(send(id, contentType, { __type: 'com.amazon.coral.service#SerializationException' }, 400));
 
   try {
-    data = validations.checkTypes(data, action.validation.types);
+    data = checkTypes(data as Record<string, unknown>, action.validation.types);
     validations.checkValidations(data, action.validation.types, action.validation.custom, store);
   } catch (err) {
     const { statusCode, body } = err as DynaliteError;
