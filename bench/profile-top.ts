@@ -3,6 +3,7 @@
 // --hub-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof").
 //   npx tsx bench/profile-top.ts /tmp/prof/CPU.*.cpuprofile [--top 25]
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 interface CallFrame {
   functionName: string;
@@ -104,4 +105,5 @@ function main() {
   }
 }
 
-main();
+// Also imported for ownerOf (alloc-top.ts): summarise only when run itself.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

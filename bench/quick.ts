@@ -13,6 +13,8 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const mode = args.get('mode') ?? 'non-stream';
 const concurrency = Number(args.get('concurrency') ?? 8);
 const requests = Number(args.get('requests') ?? 2000);
+/** Writes a sampled allocation profile (garbage included) of the timed run: summarise with bench/alloc-top.ts. */
+const allocFile = args.get('alloc-prof');
 const nodeArgs = (args.get('hub-node-args') ?? '').split(' ').filter(Boolean);
 const store = args.get('hub-store') ?? 'memory';
 if (store !== 'memory' && store !== 'disk') throw new Error(`--hub-store must be memory or disk, got ${store}`);
@@ -43,7 +45,8 @@ try {
   rss.reset();
   const cpu0 = cpuMs(hub.pid);
   const threads0 = threadCpuMs(hub.pid);
-  const run = await runLoad(requests, concurrency, viaHub);
+  const timed = () => runLoad(requests, concurrency, viaHub);
+  const run = allocFile ? await hub.allocationProfile(timed, allocFile) : await timed();
   const cpu = (cpuMs(hub.pid) - cpu0) / requests;
   const threads1 = threadCpuMs(hub.pid);
   const runPeak = rss.phasePeakMb(hub.pid);

@@ -39,6 +39,8 @@ export interface HubProcess extends GatewayProcess {
   }>;
   /** Garbage collections since start: count and main-thread pause ms by kind. */
   gcTotals(): Promise<GcTotals>;
+  /** Samples every allocation (garbage included) while `run` runs; writes the profile to `file`. */
+  allocationProfile<T>(run: () => Promise<T>, file: string): Promise<T>;
 }
 
 function keepTail(child: ChildProcess): () => string {
@@ -131,6 +133,14 @@ export async function startHubProcess(
     },
     async gcTotals() {
       return (await ask({ op: 'gc-totals' })).totals as GcTotals;
+    },
+    async allocationProfile(run, file) {
+      await ask({ op: 'alloc-start' });
+      try {
+        return await run();
+      } finally {
+        await ask({ op: 'alloc-stop', file });
+      }
     },
     async stop() {
       child.stdin?.end();

@@ -10,9 +10,10 @@
 // DATA_DIR as `npm start` keeps it (memory: every item written stays in the process's RSS).
 // `--endpoint`: a store in another process (lambda mode only), so this process holds only the
 // gateway, as a Lambda instance does.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector';
 import { createInterface } from 'node:readline';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
@@ -91,6 +92,11 @@ new PerformanceObserver((list) => {
 
 const reply = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
+const inspector = new Session();
+inspector.connect();
+const post = (method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) => inspector.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   void (async () => {
@@ -114,6 +120,14 @@ lines.on('line', (line) => {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
         reply({ op: 'memory', before, afterGc: gc ? process.memoryUsage() : null, spacesBefore, spacesAfterGc: gc ? spaces() : null });
+      } else if (command.op === 'alloc-start') {
+        // Every allocation sampled, garbage included: what the collector has to clean up per request.
+        await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        reply({ op: 'alloc-start' });
+      } else if (command.op === 'alloc-stop') {
+        const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+        writeFileSync(String((command as { file?: string }).file), JSON.stringify(profile));
+        reply({ op: 'alloc-stop' });
       } else if (command.op === 'gc-totals') {
         reply({ op: 'gc-totals', totals: gcTotals });
       } else reply({ op: command.op, error: 'unknown op' });
