@@ -68,8 +68,21 @@ const REFLECTION_CAST =
 
 /** Drops what `types` does not name (and nulls) from `data`, then checks and copies the rest, as dynalite does. */
 export function checkTypes(data: Record<string, unknown>, types: Record<string, unknown>): Record<string, unknown> {
+  let count = 0;
+  let only = '';
   for (const key in data) {
     if (!types[key] || data[key] == null) delete data[key];
+    else {
+      count++;
+      only = key;
+    }
+  }
+  // Most structs hold one member ({ S: "…" }, { PutRequest: … }): when checking leaves it as it
+  // was, the request's own (freshly parsed, otherwise unused) object is the answer.
+  if (count === 1) {
+    const value = checkType(data[only], types[only] as TypeDescriptor | string);
+    if (value === data[only]) return data;
+    return value != null ? { [only]: value } : {};
   }
   const out: Record<string, unknown> = {};
   for (const key of keysOf(types)) {
@@ -153,7 +166,7 @@ function checkType(val: unknown, descriptor: TypeDescriptor | string): Checked {
         case 'object':
           if (!Array.isArray(val)) throw typeError('Start of structure or map found where not expected');
       }
-      return (val as unknown[]).map((child) => checkType(child, children as TypeDescriptor));
+      return mapList(val as unknown[], children as TypeDescriptor);
     case 'ParameterizedList':
       switch (typeof val) {
         case 'boolean':
@@ -163,7 +176,7 @@ function checkType(val: unknown, descriptor: TypeDescriptor | string): Checked {
         case 'object':
           if (!Array.isArray(val)) throw typeError('Start of structure or map found where not expected');
       }
-      return (val as unknown[]).map((child) => checkType(child, children as TypeDescriptor));
+      return mapList(val as unknown[], children as TypeDescriptor);
     case 'ParameterizedMap':
       switch (typeof val) {
         case 'boolean':
@@ -205,8 +218,33 @@ function checkType(val: unknown, descriptor: TypeDescriptor | string): Checked {
   }
 }
 
+/** Lists and maps come back as they were when no member changed (the usual case). */
+function mapList(val: unknown[], children: TypeDescriptor): unknown[] {
+  for (let i = 0; i < val.length; i++) {
+    const checked = checkType(val[i], children);
+    if (checked === val[i]) continue;
+    const out = val.slice(0, i);
+    out.push(checked);
+    for (let j = i + 1; j < val.length; j++) out.push(checkType(val[j], children));
+    return out;
+  }
+  return val;
+}
+
 function mapValues(val: Record<string, unknown>, children: TypeDescriptor): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(val)) out[key] = checkType(val[key], children);
-  return out;
+  let out: Record<string, unknown> | null = null;
+  for (const key in val) {
+    if (!Object.prototype.hasOwnProperty.call(val, key)) continue;
+    const checked = checkType(val[key], children);
+    if (out) out[key] = checked;
+    else if (checked !== val[key]) {
+      out = {};
+      for (const before in val) {
+        if (before === key) break;
+        if (Object.prototype.hasOwnProperty.call(val, before)) out[before] = val[before];
+      }
+      out[key] = checked;
+    }
+  }
+  return out ?? val;
 }
