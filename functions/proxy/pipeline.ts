@@ -225,9 +225,9 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
     const outgoing = nodeResponse(c);
     if (outgoing && !prepared.transform) {
       // npm start: straight to the socket, without a web stream and node-server's read-ahead timer.
-      const length = parsed.stream || outcome.headers.has('content-encoding') ? null : Number(outcome.headers.get('content-length') ?? NaN);
-      const wholeLength = length !== null && Number.isSafeInteger(length) ? length : null;
-      relayToNodeResponse(relay, outgoing, outcome.status, Object.fromEntries(headers), wholeLength).catch((err: unknown) => {
+      const length = outcome.headers.has('content-encoding') ? NaN : Number(outcome.headers.get('content-length') ?? NaN);
+      const whole = parsed.stream ? null : { declaredLength: Number.isSafeInteger(length) ? length : null };
+      relayToNodeResponse(relay, outgoing, outcome.status, Object.fromEntries(headers), whole).catch((err: unknown) => {
         services.logger.error('relay to the client failed', { requestId: ctx.requestId, error: String(err) });
         outgoing.destroy();
       });

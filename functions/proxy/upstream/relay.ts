@@ -135,8 +135,9 @@ function createRelayCore(options: RelayOptions) {
       reader.cancel().catch(() => {});
       return finish('client_abort', 'client aborted the request');
     },
-    get finished() {
-      return finished;
+    /** Nothing is left to read: the next step is the last. */
+    get drained(): boolean {
+      return pending === null && reader.drained === true;
     },
   };
 }
@@ -162,8 +163,9 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
 
 /**
  * The relay written straight to node's response (npm start): no web stream between the upstream and
- * the socket, and headers go out with the first chunk. `wholeLength` (a non-streaming answer of
- * declared length): once that many bytes are in, the body goes out in one write with its length.
+ * the socket, and headers go out with the first chunk. `whole` (a non-streaming answer): when the
+ * upstream body is complete with its first chunk (its declared length reached, or its end already
+ * read), it goes out in one write with its length — no chunked framing, one send instead of two.
  * Resolves when the response has ended or the client has gone.
  */
 export async function relayToNodeResponse(
@@ -171,7 +173,7 @@ export async function relayToNodeResponse(
   outgoing: ServerResponse,
   status: number,
   headers: Record<string, string>,
-  wholeLength: number | null,
+  whole: { declaredLength: number | null } | null,
 ): Promise<void> {
   const core = createRelayCore(options);
   let gone = false;
@@ -185,8 +187,8 @@ export async function relayToNodeResponse(
 
   let step = await core.next();
   if (gone || step.cancelled) return;
-  const received = step.chunks.reduce((n, c) => n + c.byteLength, 0);
-  if (wholeLength !== null && received === wholeLength && !step.last) {
+  const complete = () => core.drained || step.chunks.reduce((n, c) => n + c.byteLength, 0) === whole?.declaredLength;
+  if (whole && !step.last && complete()) {
     const second = await core.next();
     if (gone || second.cancelled) return;
     if (second.last && second.chunks.length === 0) {

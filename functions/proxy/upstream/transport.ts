@@ -11,6 +11,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 export interface UpstreamBodyReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
   cancel(reason?: unknown): Promise<void>;
+  /** True once the body has ended and every chunk has been read (unknown: absent). */
+  readonly drained?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -66,6 +68,10 @@ class NodeBodyReader implements UpstreamBodyReader {
     stream.on('close', () => {
       if (!this.ended) this.fail(new Error('terminated: the upstream connection closed before the body ended'));
     });
+  }
+
+  get drained(): boolean {
+    return this.ended && this.queue.length === 0;
   }
 
   private fail(err: Error): void {

@@ -29,6 +29,9 @@ function feed() {
       ended = true;
       wake?.();
     },
+    get drained() {
+      return ended && queue.length === 0;
+    },
   };
   return {
     reader,
@@ -89,13 +92,39 @@ describe('relay straight to a node response', () => {
     const results: RelayResult[] = [];
     const url = await relayServer((res) => {
       setTimeout(() => body.end(), 5);
-      return relayToNodeResponse(options(body.reader, '{"ok":true}', (r) => void results.push(r)), res, 200, { 'content-type': 'application/json' }, 11);
+      return relayToNodeResponse(options(body.reader, '{"ok":true}', (r) => void results.push(r)), res, 200, { 'content-type': 'application/json' }, { declaredLength: 11 });
     });
     const { res, ended } = await get(url);
     expect(await ended).toBe('{"ok":true}');
     expect(res.headers['content-length']).toBe('11');
     expect(res.headers['transfer-encoding']).toBeUndefined();
     expect(results).toEqual([{ end: 'completed', error: null, bytes: 11 }]);
+  });
+
+  it('sends a non-streaming body without a declared length in one piece when its end was already read', async () => {
+    const body = feed();
+    body.end();
+    const url = await relayServer((res) =>
+      relayToNodeResponse(options(body.reader, '{"ok":1}', () => undefined), res, 200, { 'content-type': 'application/json' }, { declaredLength: null }),
+    );
+    const { res, ended } = await get(url);
+    expect(await ended).toBe('{"ok":1}');
+    expect(res.headers['content-length']).toBe('8');
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it('streams a non-streaming body whose end has not come yet, rather than waiting for it', async () => {
+    const body = feed();
+    const url = await relayServer((res) =>
+      relayToNodeResponse(options(body.reader, '{"part":', () => undefined), res, 200, {}, { declaredLength: null }),
+    );
+    const { res, chunks, ended } = await get(url);
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    for (let i = 0; i < 100 && chunks.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(chunks.join('')).toBe('{"part":');
+    body.push('1}');
+    body.end();
+    expect(await ended).toBe('{"part":1}');
   });
 
   it('streams chunk by chunk, headers with the first, when the length is not known', async () => {
