@@ -39,20 +39,6 @@ class RelayTimeout extends Error {
   }
 }
 
-function readWithTimeout(
-  reader: UpstreamBodyReader,
-  idleMs: number,
-  deadlineInMs: number,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  const kind = deadlineInMs <= idleMs ? 'total_timeout' : 'idle_timeout';
-  const waitMs = Math.max(0, Math.min(idleMs, deadlineInMs));
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RelayTimeout(kind)), waitMs);
-  });
-  return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
-}
-
 /** One step of a relay: bytes for the client, and whether the relay is over after them. */
 interface RelayStep {
   chunks: Uint8Array[];
@@ -88,6 +74,50 @@ function createRelayCore(options: RelayOptions) {
   };
   /** An in-band error must not run into a partial event: close the open event first. */
   const errorChunks = (error: Uint8Array): Uint8Array[] => (tail[0] !== 10 || tail[1] !== 10 ? [NEWLINES, error] : [error]);
+  /** What has already arrived behind a chunk goes with it (one send to the client, not one each). */
+  const withQueued = (first: Uint8Array): Uint8Array[] => {
+    const chunks = [sent(first)];
+    for (let more = reader.readQueued?.() ?? null; more; more = reader.readQueued?.() ?? null) chunks.push(sent(more));
+    return chunks;
+  };
+  // One timer per relay, re-armed per read (a timer and a race per chunk added up on long streams).
+  let timer: NodeJS.Timeout | null = null;
+  let timerMs = -1;
+  let expire: (() => void) | null = null;
+  const onTimer = () => {
+    const fire = expire;
+    expire = null;
+    fire?.();
+  };
+  const readWithTimeout = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    const deadlineInMs = options.deadline - options.now();
+    const kind = deadlineInMs <= options.idleTimeoutMs ? 'total_timeout' : 'idle_timeout';
+    const waitMs = Math.max(0, Math.min(options.idleTimeoutMs, deadlineInMs));
+    return new Promise((resolve, reject) => {
+      expire = () => reject(new RelayTimeout(kind));
+      if (timer && timerMs === waitMs) timer.refresh();
+      else {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(onTimer, waitMs);
+        timerMs = waitMs;
+      }
+      reader.read().then(
+        (result) => {
+          expire = null;
+          resolve(result);
+        },
+        (err: unknown) => {
+          expire = null;
+          reject(err);
+        },
+      );
+    });
+  };
+  const stopTimer = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    expire = null;
+  };
   const endTracker = () => {
     if (trackerEnded) return;
     trackerEnded = true;
@@ -96,6 +126,7 @@ function createRelayCore(options: RelayOptions) {
   const finish = (end: RelayEnd, error: string | null): void | Promise<void> => {
     if (finished) return;
     finished = true;
+    stopTimer();
     endTracker();
     return options.onFinish({ end, error, bytes });
   };
@@ -105,11 +136,11 @@ function createRelayCore(options: RelayOptions) {
       if (pending) {
         const chunk = pending;
         pending = null;
-        return { chunks: [sent(chunk)], last: false };
+        return { chunks: withQueued(chunk), last: false };
       }
       try {
-        const { done, value } = await readWithTimeout(reader, options.idleTimeoutMs, options.deadline - options.now());
-        if (!done) return { chunks: [sent(value)], last: false };
+        const { done, value } = await readWithTimeout();
+        if (!done) return { chunks: withQueued(value), last: false };
         endTracker();
         const outcome = tracker.result();
         if (options.requireCompletion && !outcome.completed && !outcome.error) {
@@ -202,8 +233,13 @@ export async function relayToNodeResponse(
   }
   outgoing.writeHead(status, headers);
   for (;;) {
-    for (const chunk of step.chunks) {
-      if (outgoing.write(chunk)) continue;
+    // Chunks that arrived together leave together: one send.
+    const corked = step.chunks.length > 1;
+    if (corked) outgoing.cork();
+    let flowing = true;
+    for (const chunk of step.chunks) flowing = outgoing.write(chunk);
+    if (corked) outgoing.uncork();
+    if (!flowing) {
       await new Promise<void>((resolve) => {
         const done = () => {
           outgoing.off('drain', done);

@@ -13,6 +13,8 @@ export interface UpstreamBodyReader {
   cancel(reason?: unknown): Promise<void>;
   /** True once the body has ended and every chunk has been read (unknown: absent). */
   readonly drained?: boolean;
+  /** A chunk that has already arrived, without waiting; null when none is waiting. */
+  readQueued?(): Uint8Array | null;
 }
 
 export interface UpstreamResponse {
@@ -86,6 +88,13 @@ class NodeBodyReader implements UpstreamBodyReader {
     this.waiter = null;
     if (this.error) w.reject(this.error);
     else w.resolve(DONE);
+  }
+
+  readQueued(): Uint8Array | null {
+    const chunk = this.queue.shift();
+    if (!chunk) return null;
+    if (this.queue.length === 0 && !this.ended) this.stream.resume();
+    return chunk;
   }
 
   read(): Promise<ReadableStreamReadResult<Uint8Array>> {

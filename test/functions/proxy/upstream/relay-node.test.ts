@@ -32,6 +32,9 @@ function feed() {
     get drained() {
       return ended && queue.length === 0;
     },
+    readQueued() {
+      return queue.shift() ?? null;
+    },
   };
   return {
     reader,
@@ -165,5 +168,50 @@ describe('relay straight to a node response', () => {
     for (let i = 0; i < 100 && results.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(results).toEqual([{ end: 'client_abort', error: 'client aborted the request', bytes: 10 }]);
     expect(body.cancelled).toBe(true);
+  });
+
+  it('sends chunks that arrived together in one go, and all of them', async () => {
+    const body = feed();
+    body.push('event: b\n\n');
+    body.push('event: c\n\n');
+    const url = await relayServer((res) => {
+      setTimeout(() => body.end(), 5);
+      return relayToNodeResponse(options(body.reader, 'event: a\n\n', () => undefined), res, 200, {}, null);
+    });
+    const { ended } = await get(url);
+    expect(await ended).toBe('event: a\n\nevent: b\n\nevent: c\n\n');
+  });
+
+  it('ends a stream that goes quiet for longer than the idle timeout with an in-band timeout error', async () => {
+    const body = feed();
+    const results: RelayResult[] = [];
+    const url = await relayServer((res) =>
+      relayToNodeResponse({ ...options(body.reader, 'event: a\n\n', (r) => void results.push(r)), idleTimeoutMs: 40 }, res, 200, {}, null),
+    );
+    const { ended } = await get(url);
+    expect(await ended).toBe('event: a\n\nevent: error\ndata: upstream stream idle timeout\n\n');
+    expect(results).toEqual([{ end: 'idle_timeout', error: 'upstream stream idle timeout', bytes: 10 }]);
+    expect(body.cancelled).toBe(true);
+  });
+
+  it('restarts the idle timeout with every chunk, and stops at the total deadline', async () => {
+    const body = feed();
+    const results: RelayResult[] = [];
+    const url = await relayServer((res) =>
+      relayToNodeResponse(
+        { ...options(body.reader, 'a', (r) => void results.push(r)), idleTimeoutMs: 250, deadline: Date.now() + 600 },
+        res,
+        200,
+        {},
+        null,
+      ),
+    );
+    const { ended } = await get(url);
+    // A chunk every 20 ms never trips the 250 ms idle timeout; the 600 ms total deadline ends it.
+    const ticker = setInterval(() => body.push('b'), 20);
+    const text = await ended;
+    clearInterval(ticker);
+    expect(text).toMatch(/^ab{4,}\n\nevent: error\ndata: upstream total timeout\n\n$/);
+    expect(results[0]).toMatchObject({ end: 'total_timeout' });
   });
 });
