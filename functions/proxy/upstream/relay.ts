@@ -232,13 +232,21 @@ export async function relayToNodeResponse(
     step = { chunks: [...step.chunks, ...second.chunks], last: second.last, settled: second.settled };
   }
   outgoing.writeHead(status, headers);
+  // What is written in one turn of the event loop leaves in one send when that turn ends: chunks
+  // of a stream that arrived together, and a last chunk with the end of the body.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    outgoing.uncork();
+  };
   for (;;) {
-    // Chunks that arrived together leave together: one send.
-    const corked = step.chunks.length > 1;
-    if (corked) outgoing.cork();
+    if (!corked && step.chunks.length > 0) {
+      corked = true;
+      outgoing.cork();
+      setImmediate(uncork);
+    }
     let flowing = true;
     for (const chunk of step.chunks) flowing = outgoing.write(chunk);
-    if (corked) outgoing.uncork();
     if (!flowing) {
       await new Promise<void>((resolve) => {
         const done = () => {
