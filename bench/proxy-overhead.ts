@@ -1,7 +1,7 @@
 // Proxy overhead benchmark (issue 3): added latency of Code Hub and of a bare pass-through versus
 // calling the fake upstream directly, non-streaming and streaming, at concurrency 1 and 8, plus the
 // store round trips per request on the warm path. Everything runs on 127.0.0.1.
-//   npx tsx bench/proxy-overhead.ts [--requests 400] [--json out.json]
+//   npx tsx bench/proxy-overhead.ts [--requests 400] [--rounds 3] [--json out.json]
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,8 @@ import { seedHub } from './lib/seed.js';
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const REQUESTS = Number(args.get('requests') ?? 400);
+/** Rounds of direct / bare / Code Hub, one after the other; the table shows the median of the rounds. */
+const ROUNDS = Number(args.get('rounds') ?? 3);
 
 async function startBareProxy(upstream: string) {
   // The baseline: Hono on node-server forwarding with fetch; no auth, no store, no parsing.
@@ -90,29 +92,47 @@ async function main() {
   const hubHeaders = { 'x-api-key': secret, 'anthropic-version': '2023-06-01' };
   const rows: Row[] = [];
 
-  for (const mode of ['non-stream', 'stream'] as const) {
-    const payload = body(mode === 'stream');
-    for (const concurrency of [1, 8]) {
-      const total = concurrency === 1 ? REQUESTS : REQUESTS * 2;
-      const targets: [string, string, Record<string, string>][] = [
-        ['direct', `${upstream.url}/v1/messages`, {}],
-        ['bare pass-through', `${bare.url}/v1/messages`, {}],
-        ['code hub', `${hub.url}/v1/messages`, hubHeaders],
-      ];
-      // Warm up every target (keep-alive sockets, JIT, caches).
-      for (const [, url, headers] of targets) await runLoad(50, concurrency, () => timedPost(url, payload, headers));
-      let direct: Row | undefined;
-      for (const [name, url, headers] of targets) {
-        const run = await runLoad(total, concurrency, () => timedPost(url, payload, headers));
-        const row = summarize(name, mode, concurrency, run, direct);
-        if (name === 'direct') direct = row;
-        rows.push(row);
+  /** Per round: the rows of every target, mode and concurrency (the machine's noise moves whole runs). */
+  const rounds: Row[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const roundRows: Row[] = [];
+    for (const mode of ['non-stream', 'stream'] as const) {
+      const payload = body(mode === 'stream');
+      for (const concurrency of [1, 8]) {
+        const total = concurrency === 1 ? REQUESTS : REQUESTS * 2;
+        const targets: [string, string, Record<string, string>][] = [
+          ['direct', `${upstream.url}/v1/messages`, {}],
+          ['bare pass-through', `${bare.url}/v1/messages`, {}],
+          ['code hub', `${hub.url}/v1/messages`, hubHeaders],
+        ];
+        for (const [, url, headers] of targets) await runLoad(50, concurrency, () => timedPost(url, payload, headers));
+        let direct: Row | undefined;
+        for (const [name, url, headers] of targets) {
+          const run = await runLoad(total, concurrency, () => timedPost(url, payload, headers));
+          const row = summarize(name, mode, concurrency, run, direct);
+          if (name === 'direct') direct = row;
+          roundRows.push(row);
+        }
       }
     }
+    rounds.push(roundRows);
   }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  const numeric = ['rps', 'ttfbP50', 'ttfbP95', 'totalP50', 'totalP95', 'addedTtfbP50', 'addedTtfbP95', 'addedTotalP50', 'addedTotalP95'] as const;
+  for (const [i, first] of rounds[0]!.entries()) {
+    const row: Row = { ...first, requests: rounds.reduce((n, r) => n + r[i]!.requests, 0), errors: rounds.reduce((n, r) => n + r[i]!.errors, 0) };
+    for (const field of numeric) row[field] = median(rounds.map((r) => r[i]![field]));
+    rows.push(row);
+  }
+  /** Code Hub's added p50 over the bare pass-through's, per round (the concurrency-8 target is ≤ 1.5). */
+  const ratios = rounds.map((r) =>
+    (['non-stream', 'stream'] as const).map((mode) => {
+      const of = (target: string) => r.find((x) => x.target === target && x.mode === mode && x.concurrency === 8)!;
+      const [hubRow, bareRow] = [of('code hub'), of('bare pass-through')];
+      return { mode, ttfb: hubRow.addedTtfbP50 / bareRow.addedTtfbP50, total: hubRow.addedTotalP50 / bareRow.addedTotalP50 };
+    }),
+  );
 
-  // Store round trips of one warm request at concurrency 1, once earlier settles are written; the
-  // request's own writes are flushed at once instead of waiting out the write window.
   const flushAll = async () => {
     await hub.proxy.settle.drain(60_000);
     await hub.services.limiter.flush();
@@ -127,7 +147,9 @@ async function main() {
     await flushAll();
   }, upstream.lastReceivedAt);
 
-  console.log(`\nProxy overhead (${REQUESTS} requests at c=1, ${REQUESTS * 2} at c=8; fake upstream on 127.0.0.1; embedded store)\n`);
+  console.log(
+    `\nProxy overhead (${REQUESTS} requests at c=1, ${REQUESTS * 2} at c=8 per round; ${ROUNDS} rounds, median of the rounds; fake upstream on 127.0.0.1; embedded store)\n`,
+  );
   console.log('| target | mode | c | req/s | TTFB p50 | TTFB p95 | total p50 | total p95 | added TTFB p50 | added TTFB p95 | added total p50 | added total p95 | errors |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
@@ -136,10 +158,17 @@ async function main() {
       `| ${r.target} | ${r.mode} | ${r.concurrency} | ${r.rps.toFixed(0)} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP95)} | ${fmt(r.totalP50)} | ${fmt(r.totalP95)} | ${added.join(' | ')} | ${r.errors} |`,
     );
   }
+  console.log('\nCode Hub added p50 / bare pass-through added p50 at c=8, per round (TTFB, total):');
+  for (const mode of ['non-stream', 'stream'] as const) {
+    const per = ratios.map((r) => r.find((x) => x.mode === mode)!);
+    console.log(
+      `  ${mode}: ${per.map((x) => `${x.ttfb.toFixed(2)}×, ${x.total.toFixed(2)}×`).join(' | ')}; median ${median(per.map((x) => x.ttfb)).toFixed(2)}× / ${median(per.map((x) => x.total)).toFixed(2)}×`,
+    );
+  }
   console.log(
     `\nStore operations per warm request: ${trips.beforeUpstream} before the upstream call in ${trips.sequentialBeforeUpstream} sequential round trip(s); ${trips.total} in all (${trips.byCommand}).`,
   );
-  if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ rows, trips }, null, 2));
+  if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ rows, rounds, ratios, trips }, null, 2));
 
   await hub.stop();
   await bare.close();
