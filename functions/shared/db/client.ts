@@ -1,7 +1,8 @@
 // DynamoDB client factory: one document client per process, with short timeouts and a breaker so
 // an unreachable store fails fast (the proxy fails open; see limits and settle).
-import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, type DynamoDBClientConfig, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshallItem } from './fast-marshall.js';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { createInProcessHandler, UNSIGNED_SIGV4_SCHEMES, type InProcessStore } from './in-process-handler.js';
@@ -157,11 +158,12 @@ export const BATCH_WRITE_MAX = 25;
  * (throttling) with backoff; throws when they stay unprocessed.
  */
 export async function batchPut(db: Db, items: readonly Record<string, unknown>[]): Promise<void> {
-  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  // Marshalled here in one pass (fast-marshall.ts) and sent through the plain client.
+  let requests: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: marshallItem(item) } }));
   for (let attempt = 0; requests.length > 0; attempt++) {
     if (attempt > 6) throw new Error('the store kept returning unprocessed items');
     if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
-    requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
+    const out = await db.client.send(new BatchWriteItemCommand({ RequestItems: { [db.tableName]: requests } }));
+    requests = out.UnprocessedItems?.[db.tableName] ?? [];
   }
 }

@@ -1,4 +1,6 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../../functions/shared/db/client.js';
 import { keys } from '../../../../functions/shared/db/keys.js';
@@ -25,18 +27,19 @@ function gatedDb(db: Db, options: { failFirst?: boolean } = {}): Db & Gate {
   const opened = new Promise<void>((resolve) => (release = resolve));
   const writes: Gate['writes'] = [];
   let failures = options.failFirst ? 1 : 0;
-  const doc = {
-    async send(command: { constructor: { name: string }; input: { RequestItems?: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> } }) {
-      if (command.constructor.name === 'BatchWriteCommand') {
-        const items = Object.values(command.input.RequestItems!)[0]!.map((r) => r.PutRequest.Item);
+  // Batch writes go out marshalled through the plain client (db/client.ts batchPut).
+  const client = {
+    async send(command: { constructor: { name: string }; input: { RequestItems?: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> } }) {
+      if (command.constructor.name === 'BatchWriteItemCommand') {
+        const items = Object.values(command.input.RequestItems!)[0]!.map((r) => unmarshall(r.PutRequest.Item));
         writes.push({ items, asSent: structuredClone(items) });
         await opened;
         if (failures-- > 0) throw Object.assign(new Error('injected store failure'), { name: 'InternalServerError' });
       }
-      return db.doc.send(command as never);
+      return db.client.send(command as never);
     },
-  } as unknown as DynamoDBDocumentClient;
-  return { client: db.client, doc, tableName: db.tableName, writes, open: () => release() };
+  } as unknown as DynamoDBClient;
+  return { client, doc: db.doc, tableName: db.tableName, writes, open: () => release() };
 }
 
 async function stored(db: Db) {
