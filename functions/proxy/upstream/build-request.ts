@@ -20,7 +20,7 @@ const HOP_BY_HOP = new Set([
 /** Client headers that belong to the gateway, not the provider. */
 const GATEWAY_ONLY = new Set(['authorization', 'x-api-key', 'cookie', 'x-origin-verify', 'accept-encoding', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-amzn-trace-id', 'forwarded', 'via']);
 
-/** Response headers not passed back to the client (fetch already decoded the body; cookies are the provider's). */
+/** Response headers not passed back to the client (the transport already decoded the body; cookies are the provider's). */
 const RESPONSE_DROP = new Set(['content-encoding', 'content-length', 'set-cookie', 'set-cookie2', 'alt-svc', 'strict-transport-security']);
 
 /** `baseUrl` + the client's path and query; a baseUrl ending in /v1 does not get a second /v1. */

@@ -1,7 +1,7 @@
 // How an upstream request goes out. The node transport (the default) speaks node:http/https with
 // keep-alive agents and hands back the body as a small pull reader over node's stream: per request
 // it costs about half the CPU of `fetch`, whose WHATWG Request, Response, Headers, AbortSignal and
-// body streams are built and torn down for every call. `fetchTransport` wraps any fetch (tests).
+// body streams are built and torn down for every call.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -34,13 +34,6 @@ export interface UpstreamRequest {
  * the system error (`code` ECONNREFUSED…), or the signal's abort error. Redirects are not followed.
  */
 export type UpstreamTransport = (url: string, init: UpstreamRequest) => Promise<UpstreamResponse>;
-
-export function fetchTransport(fetchImpl: typeof fetch = fetch): UpstreamTransport {
-  return async (url, init) => {
-    const res = await fetchImpl(url, { method: 'POST', headers: init.headers, body: init.body, signal: init.signal, redirect: 'error' });
-    return { status: res.status, headers: res.headers, body: res.body?.getReader() ?? null };
-  };
-}
 
 const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
 
