@@ -12,8 +12,8 @@ export interface ItemKey {
 }
 
 /**
- * One item update, described by what happens to each top-level attribute. The coalescer keeps it (and
- * reads its records) until it is written: change none of it after the call; sharing it is fine.
+ * One item update, described by what happens to each top-level attribute. The coalescer keeps its
+ * values (not copies) until they are written: change none of them after the call; sharing is fine.
  */
 export interface ItemUpdate {
   key: ItemKey;
@@ -44,10 +44,8 @@ interface Waiter {
 
 interface PendingUpdate {
   key: ItemKey;
-  /** The update as given while it is the only one (most are merged into, few merge): expanded on need. */
-  first: ItemUpdate | null;
-  /** Attribute → what happens to it, once a second update merged in (or at write time). */
-  ops: Map<string, AttrOp> | null;
+  /** Attribute → what happens to it, every update merged in. */
+  ops: Map<string, AttrOp>;
   waiters: Waiter[];
 }
 
@@ -129,13 +127,6 @@ function opsOf(u: ItemUpdate): Map<string, AttrOp> {
   return ops;
 }
 
-function opsOfPending(p: PendingUpdate): Map<string, AttrOp> {
-  if (p.ops === null) {
-    p.ops = opsOf(p.first!);
-    p.first = null;
-  }
-  return p.ops;
-}
 
 /** Builds the UpdateItem expression of one merged update. */
 export function updateExpression(ops: Map<string, AttrOp>): {
@@ -205,7 +196,7 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
   };
 
   async function writeUpdate(u: PendingUpdate): Promise<void> {
-    const ops = opsOfPending(u);
+    const { ops } = u;
     if (ops.size === 0) return settleWaiters(u.waiters);
     try {
       await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: u.key, ...updateExpression(ops) }));
@@ -268,8 +259,8 @@ export function createWriteCoalescer(db: Db, windowMs: number): WriteCoalescer {
           pending.lists.push(list);
         }
         const last = list.length > 0 ? list[list.length - 1]! : undefined;
-        if (last !== undefined && mergeUpdate(opsOfPending(last), update)) last.waiters.push({ resolve, reject });
-        else list.push({ key: update.key, first: update, ops: null, waiters: [{ resolve, reject }] });
+        if (last !== undefined && mergeUpdate(last.ops, update)) last.waiters.push({ resolve, reject });
+        else list.push({ key: update.key, ops: opsOf(update), waiters: [{ resolve, reject }] });
         schedule();
       });
     },
