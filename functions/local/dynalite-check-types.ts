@@ -97,8 +97,7 @@ function checkType(val: unknown, descriptor: TypeDescriptor | string): Checked {
   let children = typeof descriptor === 'object' ? descriptor.children : undefined;
   if (typeof children === 'string') children = childDescriptor(children);
   const typeName = typeof descriptor === 'object' ? (descriptor.type ? descriptor.type : (descriptor as unknown as string)) : descriptor;
-  const { base, subtype } = parseType(typeName);
-  const type = base;
+  const { base: type, subtype } = parseType(typeName);
 
   if (type === 'AttrStruct') return checkType(val, attrStruct(subtype));
 
@@ -158,21 +157,12 @@ function checkType(val: unknown, descriptor: TypeDescriptor | string): Checked {
       if (Buffer.from(val as string, 'base64').toString('base64') != val) throw typeError('Invalid last non-pad Base64 character dectected');
       return val;
     case 'List':
-      switch (typeof val) {
-        case 'boolean':
-        case 'number':
-        case 'string':
-          throw typeError('Unexpected field type');
-        case 'object':
-          if (!Array.isArray(val)) throw typeError('Start of structure or map found where not expected');
-      }
-      return mapList(val as unknown[], children as TypeDescriptor);
     case 'ParameterizedList':
       switch (typeof val) {
         case 'boolean':
         case 'number':
         case 'string':
-          throw typeError(REFLECTION_CAST);
+          throw typeError(type === 'List' ? 'Unexpected field type' : REFLECTION_CAST);
         case 'object':
           if (!Array.isArray(val)) throw typeError('Start of structure or map found where not expected');
       }
