@@ -10,9 +10,14 @@ export class BodyTooLargeError extends GatewayError {
   }
 }
 
+/** A declared content-length above the limit is refused before a byte of the body is read. */
+function declaredTooLarge(contentLength: string | null | undefined, limit: number): boolean {
+  const declared = Number(contentLength ?? NaN);
+  return Number.isFinite(declared) && declared > limit;
+}
+
 export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<{ text: string; bytes: number }> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
+  if (declaredTooLarge(req.headers.get('content-length'), limit)) throw new BodyTooLargeError();
   if (!req.body) return { text: '', bytes: 0 };
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
@@ -52,8 +57,7 @@ export class BodyAbortedError extends Error {
  * built around it, which costs more CPU than the rest of reading a small body.
  */
 export function readIncomingBody(incoming: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ text: string; bytes: number }> {
-  const declared = Number(incoming.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError());
+  if (declaredTooLarge(incoming.headers['content-length'], limit)) return Promise.reject(new BodyTooLargeError());
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
