@@ -5,39 +5,22 @@ import { encodeLog } from '../../../../../functions/shared/db/repos/log-codec.js
 import { createLogsRepo } from '../../../../../functions/shared/db/repos/logs.js';
 import type { WriteCoalescer } from '../../../../../functions/shared/db/write-coalescer.js';
 import type { RequestLog } from '../../../../../functions/shared/types.js';
+import { typicalLog } from '../../../../fixtures/request-log.js';
 
 const createdAt = '2026-11-28T09:00:00.123Z';
 const id = 'req_0mx10j7u8AbCdEfGhIjK';
 
+// Short ids: the index keys are asserted literally below.
 const base: RequestLog = {
-  id,
-  createdAt,
+  ...typicalLog(createdAt, id),
   userId: 'usr_1',
   keyId: 'key_1',
   providerId: 'prv_1',
-  providerName: 'anthropic-main',
-  endpoint: 'messages',
   model: 'claude-sonnet-4-5',
-  upstreamModel: 'claude-sonnet-4-5-20250929',
-  stream: true,
-  statusCode: 200,
-  inputTokens: 12,
-  outputTokens: 1857,
-  cacheCreationInputTokens: 2048,
-  cacheWrite5mTokens: 2048,
-  cacheWrite1hTokens: 0,
-  cacheReadInputTokens: 48000,
-  reasoningTokens: 0,
-  costUsd: 0.050091,
-  costBreakdown: { inputUsd: 0.000036, outputUsd: 0.027855, cacheWrite5mUsd: 0.00768, cacheWrite1hUsd: 0, cacheReadUsd: 0.0144, multiplier: 1, longContext: false },
   priceVersion: 'v1',
-  durationMs: 14231,
-  ttfbMs: 812,
   sessionId: 'ses-1',
   userAgent: 'claude-cli/2.1.332',
-  error: null,
   chain: [{ providerId: 'prv_1', providerName: 'anthropic-main', attempt: 1, reason: 'initial_pick', statusCode: 200, error: null, durationMs: 790 }],
-  filtered: {},
 };
 
 /** The item as the stored format defines it: keys, index keys of the ids present, entity, attributes, cost, expiry. */
