@@ -8,76 +8,29 @@ import { RateLimitError } from '../../../../functions/shared/errors.js';
 import { createLimiter, type AdmissionRequest, type Limiter } from '../../../../functions/shared/limits/limiter.js';
 import type { HubConfig } from '../../../../functions/shared/config.js';
 import type { ApiKey, ProviderWithSecret, User } from '../../../../functions/shared/types.js';
+import { keyInput, providerInput, userInput } from '../../../support/inputs.js';
 import { createTestContext, type TestContext } from '../../../support/store.js';
 
 /** A Wednesday; 12:00 in Europe/Berlin. Aligned to a 5-minute bucket and an RPM slot. */
 export const NOW = Date.parse('2026-05-06T10:00:00Z');
 export const usd = (amount: number) => Math.round(amount * 1e9);
 
-const NO_LIMITS = {
-  limit5hUsd: null,
-  dailyLimitUsd: null,
-  limitWeeklyUsd: null,
-  limitMonthlyUsd: null,
-  limitTotalUsd: null,
-  concurrentSessions: null,
-};
+const STAMPS = { createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
 
 export function makeUser(overrides: Partial<User> = {}): User {
-  return {
-    id: 'usr_alice',
-    name: 'alice',
-    note: '',
-    enabled: true,
-    providerGroup: 'default',
-    allowedModels: [],
-    rpmLimit: null,
-    ...NO_LIMITS,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  };
+  return { ...userInput({ name: 'alice' }), id: 'usr_alice', ...STAMPS, ...overrides };
 }
 
 export function makeKey(overrides: Partial<ApiKey> = {}): ApiKey {
-  return {
-    id: 'key_laptop',
-    userId: 'usr_alice',
-    name: 'laptop',
-    keyPrefix: 'sk-abcd',
-    enabled: true,
-    expiresAt: null,
-    ...NO_LIMITS,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  };
+  return { ...keyInput({ name: 'laptop' }), id: 'key_laptop', userId: 'usr_alice', keyPrefix: 'sk-abcd', ...STAMPS, ...overrides };
 }
 
 export function makeProvider(overrides: Partial<ProviderWithSecret> = {}): ProviderWithSecret {
   return {
+    ...providerInput('http://127.0.0.1:9', { name: 'main', apiKey: 'sk-upstream' }),
     id: 'prv_main',
-    name: 'main',
-    type: 'claude',
-    baseUrl: 'http://127.0.0.1:9',
-    enabled: true,
-    priority: 0,
-    weight: 1,
-    groupTag: 'default',
-    modelRedirects: {},
-    allowedModels: [],
-    costMultiplier: 1,
-    limit5hUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    concurrentSessions: null,
-    timeoutMs: 600_000,
-    circuitFailureThreshold: 5,
-    circuitOpenMs: 60_000,
     apiKeyHint: '',
-    apiKey: 'sk-upstream',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...STAMPS,
     ...overrides,
   };
 }
