@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { SONNET_PRICE } from '../support/proxy-testbed.js';
-import { anthropicBody, anthropicStream, type AnthropicUsage } from './support/answers.js';
+import { anthropicUpstream, type AnthropicUsage } from './support/answers.js';
 import { startGatewayProcess, type GatewayProcess } from './support/processes.js';
 import { messagesBody, postMessages, sleep, waitFor } from './support/tenants.js';
 
@@ -51,22 +51,8 @@ interface UsageReport {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'code-hub-crash-'));
-  upstream = await startFakeUpstream(async (req, res) => {
-    const stream = (JSON.parse(req.body.toString('utf8')) as { stream?: boolean }).stream === true;
-    if (!stream) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(anthropicBody(USAGE));
-      return;
-    }
-    // Slow enough to still be running when the gateway is killed; bounded (about 20 s) if it is not.
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const event of anthropicStream(USAGE, 200)) {
-      if (res.destroyed) return;
-      res.write(event);
-      await sleep(100);
-    }
-    res.end();
-  });
+  // Slow enough to still be running when the gateway is killed; bounded (about 20 s) if it is not.
+  upstream = await startFakeUpstream(anthropicUpstream(USAGE, { deltas: 200, eventDelayMs: 100 }));
   gateway = await startGateway();
 });
 

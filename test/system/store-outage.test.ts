@@ -10,7 +10,7 @@ import { startHub, type RunningHub } from '../../functions/local/start.js';
 import { createStatsReader } from '../../functions/shared/stats/queries.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { testConfig } from '../support/store.js';
-import { anthropicBody, anthropicStream, type AnthropicUsage } from './support/answers.js';
+import { anthropicUpstream, type AnthropicUsage } from './support/answers.js';
 import { startStoreProcess, type StoreProcess } from './support/processes.js';
 import {
   createProvider,
@@ -51,21 +51,7 @@ beforeAll(async () => {
       sessionTtlSec: 2,
     }),
   });
-  upstream = await startFakeUpstream(async (req, res) => {
-    const stream = (JSON.parse(req.body.toString('utf8')) as { stream?: boolean }).stream === true;
-    if (!stream) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(anthropicBody(USAGE));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const event of anthropicStream(USAGE, 6)) {
-      if (res.destroyed) return;
-      res.write(event);
-      await sleep(50);
-    }
-    res.end();
-  });
+  upstream = await startFakeUpstream(anthropicUpstream(USAGE, { deltas: 6, eventDelayMs: 50 }));
   await seedPrices(hub.services);
   providerId = await createProvider(hub.services, upstream.url, { name: 'outage-main' });
   // Limits on both scopes and an RPM limit, so admission and settle write counters for every request.

@@ -1,5 +1,6 @@
 // Upstream answers with chosen token usage (Anthropic Messages and OpenAI Chat, streamed and not),
 // so load and fault tests can vary costs per request and know what each answer reports.
+import type { UpstreamHandler } from '../../support/fake-upstream.js';
 
 export interface AnthropicUsage {
   input: number;
@@ -93,4 +94,25 @@ export function chatStream(u: ChatUsage, model = 'gpt-4.1-2025-04-14'): string[]
     chunk([], chatUsage(u)),
     'data: [DONE]\n\n',
   ];
+}
+
+/**
+ * A provider answering Messages with `u`: the JSON body at once, or, when streaming, `deltas` text
+ * deltas one event every `eventDelayMs` (so a stream is still running when a test breaks something).
+ */
+export function anthropicUpstream(u: AnthropicUsage, stream: { deltas: number; eventDelayMs: number }): UpstreamHandler {
+  return async (req, res) => {
+    if ((JSON.parse(req.body.toString('utf8')) as { stream?: boolean }).stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(anthropicBody(u));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const event of anthropicStream(u, stream.deltas)) {
+      if (res.destroyed) return;
+      res.write(event);
+      await new Promise((r) => setTimeout(r, stream.eventDelayMs));
+    }
+    res.end();
+  };
 }
