@@ -13,7 +13,7 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-export function marshallValue(value: unknown): AttributeValue {
+function marshallValue(value: unknown): AttributeValue {
   switch (typeof value) {
     case 'string':
       return { S: value };
