@@ -128,6 +128,7 @@ export async function runScenario(run, { browser, server, upstream }) {
     assert(copied === secret, 'the copy button did not put the secret on the clipboard');
     await shot(page, 'key-secret-once');
     await page.click('#secret-dialog button:has-text("I have saved it")');
+    await page.locator('#secret-dialog').waitFor({ state: 'hidden' });
     await page.locator('article[data-key="laptop"]').waitFor();
     await settled(page);
     assert(!(await page.content()).includes(secret), 'the secret is still in the page after the dialog closed');

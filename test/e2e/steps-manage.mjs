@@ -69,6 +69,8 @@ export async function runManagementSteps(run, { page, base, state }) {
     const fresh = (await page.textContent('#secret-value'))?.trim() ?? '';
     assert(/^sk-[A-Za-z0-9_-]{32,}$/.test(fresh) && fresh !== state.secret, 'rotation did not show a new secret');
     await page.click('#secret-dialog button:has-text("I have saved it")');
+    await page.locator('#secret-dialog').waitFor({ state: 'hidden' });
+    assert(!(await page.content()).includes(fresh), 'the rotated secret is still in the page after the dialog closed');
     await settled(page);
     await expectHttpErrors(async () => {
       assert(await status(base, state.secret) === 401, 'the old secret still works after rotation');

@@ -12,8 +12,17 @@ export function showSecret(created: CreatedKey, action: 'created' | 'rotated'): 
   copy.onclick = async () => {
     copy.textContent = (await copyText(created.key)) ? 'Copied' : 'Select and copy';
   };
-  // The secret must not linger in the page once the dialog is dismissed.
-  dialog.addEventListener('close', () => { byId('secret-value').textContent = ''; }, { once: true });
+  // The secret must not linger in the page once the dialog is dismissed. Its buttons submit a
+  // method="dialog" form, which fires `submit` at once but `close` only in a later task: clear on
+  // the first of the two (Esc fires only `close`).
+  const listening = new AbortController();
+  const forget = (): void => {
+    byId('secret-value').textContent = '';
+    copy.onclick = null;
+    listening.abort();
+  };
+  dialog.addEventListener('submit', forget, { signal: listening.signal });
+  dialog.addEventListener('close', forget, { signal: listening.signal });
   dialog.showModal();
   copy.focus();
 }
