@@ -2,7 +2,9 @@
 // as `npm start` runs it) through the project's DynamoDB client, at concurrency 1 and 8, for the
 // operations the proxy makes: GetItem, UpdateItem ADD on one hot item, PutItem of a log-sized item
 // with three index keys, BatchWriteItem of 25 such items.
-//   npx tsx bench/store-ceiling.ts [--ops 2000] [--json out.json]
+//   npx tsx bench/store-ceiling.ts [--ops 2000] [--transport in-process|http] [--only Batch] [--json out.json]
+// `--transport in-process` (the default, as `npm start` calls it) hands each call to dynalite as a
+// function call; `http` goes through the store's loopback listener, as another process would.
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,6 +16,10 @@ import { fmt, percentile } from './lib/harness.js';
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const OPS = Number(args.get('ops') ?? 2000);
+const TRANSPORT = args.get('transport') ?? 'in-process';
+if (TRANSPORT !== 'in-process' && TRANSPORT !== 'http') throw new Error('--transport is in-process or http');
+/** Only the operations whose name contains this (e.g. `Batch`), for profiling one of them. */
+const ONLY = args.get('only') ?? '';
 
 let sequence = 0;
 /** A request log of about the size the proxy writes (~1.3 KB, three index keys). */
@@ -65,7 +71,12 @@ async function run(concurrency: number, total: number, op: () => Promise<unknown
 async function main() {
   const store = await startEmbeddedStore(null);
   try {
-    const db = createDb({ tableName: 'code-hub-bench', region: 'us-east-1', endpoint: store.endpoint });
+    const db = createDb({
+      tableName: 'code-hub-bench',
+      region: 'us-east-1',
+      endpoint: store.endpoint,
+      inProcess: TRANSPORT === 'in-process' ? store.inProcess : undefined,
+    });
     await ensureTable(db);
     const TableName = db.tableName;
     const hot = { PK: 'SPEND#key#bench', SK: 'A#STATE' };
@@ -87,6 +98,7 @@ async function main() {
     ];
     const results: { operation: string; concurrency: number; opsPerSec: number; itemsPerSec: number; p50: number; p95: number }[] = [];
     for (const [operation, items, op] of operations) {
+      if (!operation.includes(ONLY)) continue;
       const total = Math.max(50, Math.round(OPS / items));
       for (const concurrency of [1, 8]) {
         await run(concurrency, Math.min(200, total), op); // warm-up
@@ -95,7 +107,7 @@ async function main() {
       }
     }
 
-    console.log(`\nEmbedded store ceiling (dynalite in memory, same process; ${cpus().length} CPUs, node ${process.version}; load ${loadavg().map((n) => n.toFixed(2)).join(' ')})\n`);
+    console.log(`\nEmbedded store ceiling (dynalite in memory, same process, ${TRANSPORT} calls; ${cpus().length} CPUs, node ${process.version}; load ${loadavg().map((n) => n.toFixed(2)).join(' ')})\n`);
     console.log('| operation | c | ops/s | items/s | p50 ms | p95 ms |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     for (const r of results) {

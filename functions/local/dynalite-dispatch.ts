@@ -1,7 +1,6 @@
 // Answers DynamoDB JSON calls with dynalite's own validations and actions, called directly: the
 // steps of dynalite's HTTP listener (index.js httpHandler) after it has read the body, in the same
 // order, with the same status codes, headers and body bytes, minus the socket.
-import dynalite from 'dynalite';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -28,6 +27,32 @@ interface Validations {
 const requireFromHere = createRequire(import.meta.url);
 // dynalite's dependencies resolve from dynalite itself (buffer-crc32 is its dependency, not ours).
 const requireFromDynalite = createRequire(requireFromHere.resolve('dynalite'));
+
+interface MemoryLevelModule {
+  MemoryLevel: new (options?: Record<string, unknown>) => object;
+}
+
+/**
+ * The in-memory store keeps strings, not bytes. dynalite builds its in-memory LevelDB as
+ * `new MemoryLevel({ valueEncoding: 'json' })`, and memory-level stores Buffers unless told
+ * otherwise: every write then turned the item's JSON into a Buffer and every read turned it back,
+ * and keys were compared byte by byte. With `storeEncoding: 'utf8'` the JSON text and the key
+ * strings are kept as they are, as the on-disk store (classic-level) already does. Order is
+ * unchanged: every key dynalite writes is ASCII (hex-encoded key values, an MD5 prefix, table and
+ * index names), and for ASCII strings JavaScript's comparison is the byte comparison.
+ *
+ * dynalite reads `MemoryLevel` from memory-level's exports once, when its db module loads, so the
+ * export is swapped before dynalite is loaded (below) and dynalite is loaded only here.
+ */
+const memoryLevel = requireFromDynalite('memory-level') as MemoryLevelModule;
+const BufferMemoryLevel = memoryLevel.MemoryLevel;
+export const UTF8_STORE = { storeEncoding: 'utf8' } as const;
+memoryLevel.MemoryLevel = class Utf8MemoryLevel extends BufferMemoryLevel {
+  constructor(options?: Record<string, unknown>) {
+    super({ ...UTF8_STORE, ...options });
+  }
+};
+const dynalite = requireFromHere('dynalite') as (options: Record<string, unknown>) => Server;
 const validations = requireFromDynalite('./validations') as Validations;
 const crc32 = requireFromDynalite('buffer-crc32') as { unsigned(input: Buffer | string): number };
 

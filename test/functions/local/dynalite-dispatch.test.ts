@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynalite, dispatchToDynalite } from '../../../functions/local/dynalite-dispatch.js';
 import { startEmbeddedStore, type EmbeddedStore } from '../../../functions/local/embedded-store.js';
 import { createDb, isStoreUnavailable } from '../../../functions/shared/db/client.js';
 import { StoreClosedError, type StoreAnswer, type StoreCall } from '../../../functions/shared/db/in-process-handler.js';
@@ -105,5 +106,57 @@ describe('a closed in-process store', () => {
     const first = await get();
     expect(isStoreUnavailable(first)).toBe(true);
     expect(await get()).toBeInstanceOf(StoreDownError);
+  });
+});
+
+describe('the in-memory store', () => {
+  const SORTED = 'sorted';
+  const sortTable = (type: 'S' | 'N') => ({
+    TableName: `${SORTED}_${type}`,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'PK', AttributeType: 'S' },
+      { AttributeName: 'SK', AttributeType: type },
+    ],
+    KeySchema: [
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ],
+  });
+  const answer = (a: StoreAnswer) => JSON.parse(Buffer.from(a.body).toString('utf8'));
+
+  it('keeps strings (as the on-disk store does), not Buffers', () => {
+    const { store: raw, server } = createDynalite({ createTableMs: 0 });
+    server.close();
+    const db = (raw as { db: { supports: { encodings: Record<string, boolean> } } }).db;
+    expect(db.supports.encodings).toMatchObject({ utf8: true });
+    expect(db.supports.encodings.buffer).toBeUndefined();
+  });
+
+  it.each<['S' | 'N', string[]]>([
+    // DynamoDB orders strings by their UTF-8 bytes: U+E000 (EE 80 80) before U+1F600 (F0 9F 98 80),
+    // though JavaScript's UTF-16 comparison puts the emoji (D83D …) first.
+    ['S', ['', 'A', 'a', 'a#1', 'a#2', 'b', 'é', '\uE000', '😀']],
+    ['N', ['-100', '-1.5', '-1', '0', '0.25', '1', '2', '10', '1000']],
+  ])('returns %s sort keys in DynamoDB order, forwards and backwards', async (type, ordered) => {
+    const { store: raw, server } = createDynalite({ createTableMs: 0 });
+    server.close();
+    const run = (target: string, body: unknown) => dispatchToDynalite(raw, call(target, body)).then(answer);
+    const table = sortTable(type);
+    await run('CreateTable', table);
+    for (let i = 0; i < 100 && (await run('DescribeTable', { TableName: table.TableName })).Table.TableStatus !== 'ACTIVE'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const keys = type === 'S' ? ordered.filter((k) => k !== '') : ordered;
+    for (const k of [...keys].reverse()) await run('PutItem', { TableName: table.TableName, Item: { PK: { S: 'p' }, SK: { [type]: k } } });
+    const query = (forward: boolean) =>
+      run('Query', {
+        TableName: table.TableName,
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': { S: 'p' } },
+        ScanIndexForward: forward,
+      }).then((r: { Items: { SK: Record<string, string> }[] }) => r.Items.map((item) => item.SK[type]));
+    expect(await query(true)).toEqual(keys);
+    expect(await query(false)).toEqual([...keys].reverse());
   });
 });
