@@ -1,11 +1,15 @@
 // Proxy overhead benchmark (issue 3): added latency of Code Hub and of a bare pass-through versus
 // calling the fake upstream directly, non-streaming and streaming, at concurrency 1 and 8, plus the
 // store round trips per request on the warm path. Everything runs on 127.0.0.1.
-//   npx tsx bench/proxy-overhead.ts [--requests 400] [--rounds 3] [--json out.json]
+//   npx tsx bench/proxy-overhead.ts [--requests 400] [--rounds 3] [--store memory|disk] [--json out.json]
+// `--store disk` keeps the embedded store in a fresh temporary DATA_DIR, as `npm start` does
+// (LevelDB on disk); the default keeps it in memory, as the tests do.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../functions/shared/config.js';
 import { createLogger } from '../functions/shared/logger.js';
 import { startHub } from '../functions/local/start.js';
@@ -18,6 +22,8 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const REQUESTS = Number(args.get('requests') ?? 400);
 /** Rounds of direct / bare / Code Hub, one after the other; the table shows the median of the rounds. */
 const ROUNDS = Number(args.get('rounds') ?? 3);
+const STORE = args.get('store') ?? 'memory';
+if (STORE !== 'memory' && STORE !== 'disk') throw new Error('--store is memory or disk');
 
 async function startBareProxy(upstream: string) {
   // The baseline: Hono on node-server forwarding with fetch; no auth, no store, no parsing.
@@ -82,8 +88,9 @@ function summarize(target: string, mode: Row['mode'], concurrency: number, run: 
 async function main() {
   const upstream = await startBenchUpstream();
   const bare = await startBareProxy(upstream.url);
-  const config = { ...loadConfig({}), port: 0, logLevel: 'SILENT', priceSyncIntervalMs: 0, dataDir: '/tmp/code-hub-bench' };
-  const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'code-hub-bench-'));
+  const config = { ...loadConfig({}), port: 0, logLevel: 'SILENT', priceSyncIntervalMs: 0, dataDir };
+  const hub = await startHub({ config, logger: createLogger('SILENT'), inMemory: STORE === 'memory' });
   const probe: StoreProbe = instrumentStore(hub.services.db);
   const { secret } = await seedHub(hub.services, upstream.url);
 
@@ -148,7 +155,7 @@ async function main() {
   }, upstream.lastReceivedAt);
 
   console.log(
-    `\nProxy overhead (${REQUESTS} requests at c=1, ${REQUESTS * 2} at c=8 per round; ${ROUNDS} rounds, median of the rounds; fake upstream on 127.0.0.1; embedded store)\n`,
+    `\nProxy overhead (${REQUESTS} requests at c=1, ${REQUESTS * 2} at c=8 per round; ${ROUNDS} rounds, median of the rounds; fake upstream on 127.0.0.1; embedded store ${STORE === 'disk' ? 'on disk, as npm start keeps it' : 'in memory'})\n`,
   );
   console.log('| target | mode | c | req/s | TTFB p50 | TTFB p95 | total p50 | total p95 | added TTFB p50 | added TTFB p95 | added total p50 | added total p95 | errors |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -173,6 +180,7 @@ async function main() {
   await hub.stop();
   await bare.close();
   await upstream.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err) => {
