@@ -26,7 +26,15 @@ async function main(): Promise<void> {
     logger.info('building the dashboard in the background');
     buildFrontendInBackground(projectRoot, logger);
   }
-  const hub = await startHub({ config, logger, projectRoot });
+  const hub = await startHub({
+    config,
+    logger,
+    projectRoot,
+    onStoreFailed: (err) => {
+      console.error(`code-hub: the embedded store stopped (${err.message}); exiting. Start it again: data under DATA_DIR is kept.`);
+      process.exit(1);
+    },
+  });
   const ms = Math.round(performance.now() - startedAt);
   logger.info('code hub listening', { url: hub.url, store: config.dynamodbEndpoint ?? 'embedded', startupMs: ms });
 

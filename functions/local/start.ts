@@ -42,6 +42,13 @@ export interface StartOptions {
    * written behind). Default true; false keeps the direct store path Lambda uses (benchmarks).
    */
   singleWriter?: boolean;
+  /** Where the embedded store runs: its own worker thread (default) or this thread (see embedded-store.ts). */
+  storeThread?: 'worker' | 'inline';
+  /**
+   * Called if the embedded store stops by itself (an uncaught error in its thread); the hub then
+   * answers as with a store outage. `npm start` exits, as it would had the store crashed in-process.
+   */
+  onStoreFailed?: (err: Error) => void;
 }
 
 export async function startHub(options: StartOptions): Promise<RunningHub> {
@@ -50,7 +57,13 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const projectRoot = options.projectRoot ?? process.cwd();
 
   let store: EmbeddedStore | null = null;
-  if (!config.dynamodbEndpoint) store = await startEmbeddedStore(options.inMemory ? null : resolve(config.dataDir));
+  if (!config.dynamodbEndpoint) {
+    store = await startEmbeddedStore(options.inMemory ? null : resolve(config.dataDir), { thread: options.storeThread });
+    void store.failed.then((err) => {
+      logger.error('the embedded store stopped', { error: err.message });
+      options.onStoreFailed?.(err);
+    });
+  }
   const endpoint = config.dynamodbEndpoint ?? store!.endpoint;
   // A store this process started is called directly (no socket, no signing); its HTTP port stays
   // open for other processes and tools.

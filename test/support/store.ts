@@ -13,7 +13,9 @@ let tableCounter = 0;
 /** The file's shared in-memory store (started on first use, closed after the file's tests). */
 export function testStore(): Promise<EmbeddedStore> {
   if (!storePromise) {
-    storePromise = startEmbeddedStore(null);
+    // On the test's own thread: these tests call the store directly, and a worker thread would
+    // only add its start-up to every file. Hubs started with startHub run it in its worker.
+    storePromise = startEmbeddedStore(null, { thread: 'inline' });
     afterAll(async () => {
       const store = await storePromise;
       storePromise = null;

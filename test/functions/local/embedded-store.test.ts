@@ -4,17 +4,6 @@ import { startEmbeddedStore, type EmbeddedStore } from '../../../functions/local
 import { ensureTable } from '../../../functions/shared/db/bootstrap.js';
 import { batchPut, createDb, queryGsi1Partition, type Db } from '../../../functions/shared/db/client.js';
 
-let store: EmbeddedStore;
-let overHttp: Db;
-let inProcess: Db;
-
-beforeAll(async () => {
-  store = await startEmbeddedStore(null);
-  overHttp = createDb({ tableName: 'embedded_parity', region: 'us-east-1', endpoint: store.endpoint });
-  inProcess = createDb({ tableName: 'embedded_parity', region: 'us-east-1', endpoint: store.endpoint, inProcess: store.inProcess });
-  await ensureTable(inProcess);
-});
-afterAll(() => store.close());
 
 type Outcome = { ok: unknown } | { error: { name: string; message: string; fault: unknown; status: unknown; type: unknown } };
 
@@ -81,7 +70,19 @@ async function scenario(db: Db, p: string): Promise<Outcome[]> {
   return JSON.parse(JSON.stringify(outcomes, (_k, v: unknown) => (v instanceof Set ? [...v] : v)).replaceAll(p, 'P')) as Outcome[];
 }
 
-describe('the SDK through the in-process store', () => {
+describe.each(['worker', 'inline'] as const)('the SDK through the in-process store (%s thread)', (thread) => {
+  let store: EmbeddedStore;
+  let overHttp: Db;
+  let inProcess: Db;
+
+  beforeAll(async () => {
+    store = await startEmbeddedStore(null, { thread });
+    overHttp = createDb({ tableName: 'embedded_parity', region: 'us-east-1', endpoint: store.endpoint });
+    inProcess = createDb({ tableName: 'embedded_parity', region: 'us-east-1', endpoint: store.endpoint, inProcess: store.inProcess });
+    await ensureTable(inProcess);
+  });
+  afterAll(() => store.close());
+
   it('gets the same results and the same errors as through HTTP', async () => {
     const viaHttp = await scenario(overHttp, 'http');
     const direct = await scenario(inProcess, 'direct');
