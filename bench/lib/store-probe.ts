@@ -2,6 +2,7 @@
 // prices the writes in DynamoDB write units: while recording, write commands ask for the previous
 // item (ALL_OLD, hidden from the caller) and the store's ConsumedCapacity; see write-units.ts.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Db } from '../../functions/shared/db/client.js';
 import { priceWrites, type Item, type ItemWrite, type WriteUnits } from './write-units.js';
 
@@ -51,6 +52,16 @@ export interface StoreProbe {
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 const KEY_OF = (k: Item) => `${String(k.PK)}\n${String(k.SK)}`;
 
+/**
+ * An item or key as the document client holds it. Commands sent on the plain client (batchPut's
+ * BatchWriteItem) carry DynamoDB's typed form (`{ PK: { S: '…' } }`): their keys and sizes are
+ * read from the item it stands for.
+ */
+function plain(item: Item): Item {
+  const pk = item.PK as unknown;
+  return pk !== null && typeof pk === 'object' && !(pk instanceof Uint8Array) ? (unmarshall(item as never) as Item) : item;
+}
+
 type Input = Record<string, unknown> & { ReturnValues?: string; ReturnConsumedCapacity?: string };
 
 /** The items a write command touches, as far as its input tells. */
@@ -70,8 +81,10 @@ function itemWritesOf(name: string, input: Input): ItemWrite[] {
         for (const r of requests) {
           const put = r.PutRequest as { Item: Item } | undefined;
           const del = r.DeleteRequest as { Key: Item } | undefined;
-          if (put) out.push({ key: KEY_OF(put.Item), kind: 'put', item: put.Item });
-          else if (del) out.push({ key: KEY_OF(del.Key), kind: 'delete' });
+          if (put) {
+            const item = plain(put.Item);
+            out.push({ key: KEY_OF(item), kind: 'put', item });
+          } else if (del) out.push({ key: KEY_OF(plain(del.Key)), kind: 'delete' });
         }
       }
       return out;
