@@ -113,11 +113,11 @@ async function run(c: Context, ctx: RequestContext): Promise<Response> {
     throw new ForbiddenError(`model ${model} is not allowed for this user`);
   }
 
-  // Admission, provider limits and routing reads go out together: one round of store reads.
-  deps.router.prefetchSession(ctx.sessionId);
-  const price = await deps.prices.get(model);
+  // The reads behind the caches (price, provider list, session binding) go out together, then
+  // admission and provider limits together: with every cache cold, two rounds of store reads.
+  deps.router.prefetch(ctx.sessionId, spec.providerTypes);
+  const [price, providers] = await Promise.all([deps.prices.get(model), deps.router.providers()]);
   const estimate = spec.billable ? estimateCostNanos(bytes, maxOutputTokensOf(json), price, 1) : 0;
-  const providers = await deps.router.providers();
   const [ticket, overLimit] = await Promise.all([
     deps.limiter.admit({ key, user, sessionId: ctx.sessionId, requestId: ctx.requestId, estimateNanos: estimate }),
     deps.limiter.providersOverLimit(

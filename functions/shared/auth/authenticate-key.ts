@@ -64,8 +64,13 @@ export function createKeyAuthenticator(
       let entry = cache.get(secret);
       if (!entry || now - entry.at > ttlMs) {
         try {
-          const key = await deps.apiKeys.getBySecret(secret);
-          const user = key ? await deps.users.get(key.userId) : null;
+          // A key never changes owner: on a refresh its user is read beside it (one round, not two).
+          const knownUserId = entry?.key?.userId;
+          const [key, knownUser] = await Promise.all([
+            deps.apiKeys.getBySecret(secret),
+            knownUserId ? deps.users.get(knownUserId) : Promise.resolve(null),
+          ]);
+          const user = !key ? null : key.userId === knownUserId ? knownUser : await deps.users.get(key.userId);
           entry = { at: now, checkedAt: now, key, user };
         } catch (err) {
           if (!isStoreUnavailable(err)) throw err;

@@ -62,34 +62,48 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
     }
   }
 
-  async function circuits(ids: string[]): Promise<Map<string, CircuitRecord>> {
+  /** providerId → the read of its circuit in flight (one BatchGetItem may serve several ids). */
+  const circuitReads = new Map<string, Promise<void>>();
+
+  /** Starts reading the circuits of `ids` that are neither fresh in the cache nor being read. */
+  function readCircuits(ids: string[]): void {
     const t = now();
-    const result = new Map<string, CircuitRecord>();
-    const missing = ids.filter((id) => {
+    const toRead = ids.filter((id) => {
       const cached = circuitCache.get(id);
-      if (cached && t - cached.at < circuitCacheMs) result.set(id, cached.rec);
-      return !result.has(id);
+      return !(cached && t - cached.at < circuitCacheMs) && !circuitReads.has(id);
     });
-    if (missing.length > 0) {
-      let read: Map<string, CircuitRecord>;
-      try {
-        read = await services.circuits.getMany(missing);
-      } catch (err) {
+    if (toRead.length === 0) return;
+    const read = services.circuits.getMany(toRead).then(
+      (recs) => {
+        for (const [id, rec] of recs) circuitCache.set(id, { at: t, rec });
+      },
+      (err: unknown) => {
+        // Store unreachable: the last state seen stays (else closed: the attempt itself will tell).
         if (!isStoreUnavailable(err)) throw err;
-        // Store unreachable: the last state seen, else closed (the attempt itself will tell).
-        for (const id of missing) {
-          const stale = circuitCache.get(id);
-          if (stale) result.set(id, stale.rec);
-        }
-        return result;
-      }
-      for (const [id, rec] of read) {
-        circuitCache.set(id, { at: t, rec });
-        result.set(id, rec);
-      }
+      },
+    );
+    const done = read.finally(() => {
+      for (const id of toRead) if (circuitReads.get(id) === done) circuitReads.delete(id);
+    });
+    // A prefetched read nobody waits for must not surface as an unhandled rejection.
+    done.catch(() => {});
+    for (const id of toRead) circuitReads.set(id, done);
+  }
+
+  async function circuits(ids: string[]): Promise<Map<string, CircuitRecord>> {
+    readCircuits(ids);
+    await Promise.all(ids.map((id) => circuitReads.get(id)));
+    const result = new Map<string, CircuitRecord>();
+    for (const id of ids) {
+      const cached = circuitCache.get(id);
+      if (cached) result.set(id, cached.rec);
     }
     return result;
   }
+
+  /** Providers of these types that routing would consider, from a provider list. */
+  const routable = (list: ProviderWithSecret[], types: readonly string[]) =>
+    list.filter((p) => p.enabled && types.includes(p.type)).map((p) => p.id);
 
   function boundProvider(sessionId: string | null): Promise<string | null> {
     if (!sessionId) return Promise.resolve(null);
@@ -111,15 +125,20 @@ export function createRouter(services: Services, options: RouterOptions = {}) {
   return {
     providers,
 
-    /** Starts reading a session's binding now (in parallel with admission); `plan` reuses the read. */
-    prefetchSession(sessionId: string | null): void {
+    /**
+     * Starts now the reads `plan` will need, so they share one round with the caller's own reads:
+     * the session's binding, and the circuits of the providers of the last list seen (the list is
+     * re-read at the same time; a provider new to it has its circuit read by `plan`).
+     */
+    prefetch(sessionId: string | null, types: readonly string[]): void {
       boundProvider(sessionId).catch(() => {});
+      if (providerCache) readCircuits(routable(providerCache.providers, types));
     },
 
     /** Reads providers, circuits and the session binding (in parallel) and orders the attempts. */
     async plan(req: RouteRequest): Promise<RoutePlan> {
       const [all, bound] = await Promise.all([providers(), boundProvider(req.sessionId)]);
-      const states = await circuits(all.filter((p) => p.enabled && req.types.includes(p.type)).map((p) => p.id));
+      const states = await circuits(routable(all, req.types));
       const t = now();
       const decisions = new Map([...states].map(([id, rec]) => [id, circuitDecision(rec, t)]));
       const { candidates, filtered } = filterCandidates(all, {

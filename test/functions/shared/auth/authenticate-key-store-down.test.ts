@@ -11,15 +11,20 @@ const OTHER = `sk-${'b'.repeat(40)}`;
 const user = { id: 'usr_1', enabled: true } as User;
 const key = { id: 'key_1', userId: 'usr_1', enabled: true, expiresAt: null } as ApiKey;
 
-/** An authenticator over a store that can be switched off; counts the reads that reached it. */
+/**
+ * An authenticator over a store that can be switched off; counts the key reads that reached it (a
+ * refresh reads the key and, beside it, the user it last saw: one attempt, one key read).
+ */
 function setup() {
-  const store = { up: true, reads: 0, failure: new StoreDownError() as Error };
+  const store = { up: true, keyReads: 0, failure: new StoreDownError() as Error };
   const clock = { now: 1_000_000 };
-  const read = <T>(value: T) => {
-    store.reads++;
-    return store.up ? Promise.resolve(value) : Promise.reject(store.failure);
-  };
-  const apiKeys = { getBySecret: (secret: string) => read(secret === SECRET ? key : null) } as unknown as ApiKeysRepo;
+  const read = <T>(value: T) => (store.up ? Promise.resolve(value) : Promise.reject(store.failure));
+  const apiKeys = {
+    getBySecret: (secret: string) => {
+      store.keyReads++;
+      return read(secret === SECRET ? key : null);
+    },
+  } as unknown as ApiKeysRepo;
   const users = { get: () => read(user) } as unknown as UsersRepo;
   const auth = createKeyAuthenticator({ apiKeys, users, now: () => clock.now }, 3000);
   return { auth, store, clock };
@@ -32,13 +37,13 @@ describe('key authentication while the store is unreachable', () => {
     store.up = false;
     clock.now += 3001;
     await expect(auth.authenticate(SECRET)).resolves.toMatchObject({ key: { id: 'key_1' } });
-    const reads = store.reads;
+    const attempts = store.keyReads;
     clock.now += 1000;
     await auth.authenticate(SECRET);
-    expect(store.reads).toBe(reads);
+    expect(store.keyReads).toBe(attempts);
     clock.now += 2500;
     await auth.authenticate(SECRET);
-    expect(store.reads).toBe(reads + 1);
+    expect(store.keyReads).toBe(attempts + 1);
   });
 
   it('answers 503 for a key it has not seen, and for one checked too long ago', async () => {

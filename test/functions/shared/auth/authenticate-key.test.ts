@@ -76,6 +76,18 @@ describe('createKeyAuthenticator', () => {
     auth.invalidate();
     expect((await refusal(auth.authenticate(key.key))).message).toMatch(/unknown/);
   });
+
+  it('sees a user disabled while its key was cached once the cache expires (user re-read beside the key)', async () => {
+    const { ctx, auth, key, user } = await setup();
+    await auth.authenticate(key.key);
+    await ctx.services.users.update(user.id, { enabled: false });
+    await expect(auth.authenticate(key.key)).resolves.toBeDefined();
+    ctx.clock.now += 3001;
+    expect((await refusal(auth.authenticate(key.key))).message).toMatch(/user of this API key is disabled/);
+    await ctx.services.users.update(user.id, { enabled: true, name: 'renamed' });
+    ctx.clock.now += 3001;
+    expect((await auth.authenticate(key.key)).user.name).toBe('renamed');
+  });
 });
 
 describe('extractClientKey', () => {
