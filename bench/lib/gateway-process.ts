@@ -4,8 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { buildGateway } from '../../functions/local/launch.mjs';
 import type { WindowReport } from './store-probe.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,9 +79,12 @@ export async function startHubProcess(
   options: { store?: 'memory' | 'disk'; endpoint?: string; nodeArgs?: string[] } = {},
 ): Promise<HubProcess> {
   const store = options.store ?? 'memory';
-  const script = ['bench/lib/hub-process.ts', '--upstream', upstreamUrl, '--mode', mode, '--store', store];
+  // Built and run as `npm start` runs the gateway (functions/local/launch.mjs): no TypeScript
+  // loader in the process, whose memory and CPU are measured.
+  const built = buildGateway(join(ROOT, 'bench/lib/hub-process.ts'), 'bench-hub');
+  const script = [built, '--upstream', upstreamUrl, '--mode', mode, '--store', store];
   if (options.endpoint) script.push('--endpoint', options.endpoint);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', ...script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', ...script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' },
     stdio: ['pipe', 'pipe', 'pipe'],

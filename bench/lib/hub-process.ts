@@ -3,7 +3,7 @@
 // {"ready":true,"port","url","key"} as one JSON line, then answers store-probe commands read as JSON
 // lines on stdin ({"op":"begin"} / {"op":"end","upstreamAt":epochMs?} / {"op":"memory"} / {"op":"gc-totals"}). Exits on SIGTERM or when
 // stdin closes (the benchmark is gone).
-//   node --import tsx bench/lib/hub-process.ts --upstream http://127.0.0.1:PORT [--mode embedded|lambda]
+//   (built by gateway-process.ts as npm start builds main.ts, then) node <built> --upstream http://127.0.0.1:PORT [--mode embedded|lambda]
 //     [--store memory|disk | --endpoint http://127.0.0.1:STOREPORT]
 // `lambda`: limit state read and written in the store on every request (no in-memory mirror) and no
 // write window across requests, as each Lambda instance does. `disk`: the store under a temporary

@@ -1,4 +1,4 @@
-// Starts the real gateway (`functions/local/main.ts`) on a free port with a throw-away data dir.
+// Starts the real gateway (`npm start`'s entry, functions/local/launch.mjs) on a free port with a throw-away data dir.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +38,7 @@ export async function startServer({ root, env = {}, timeoutMs = 60_000 }) {
   const port = await freePort();
   const adminToken = `e2e-admin-token-${Math.random().toString(36).slice(2)}-0123456789`;
   const output = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], {
+  const child = spawn(process.execPath, ['functions/local/launch.mjs'], {
     cwd: root,
     env: {
       ...process.env,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../../functions/local/start.js';
 import { ConfigError, loadConfig } from '../../../functions/shared/config.js';
@@ -147,11 +147,10 @@ describe('loadConfig ADMIN_TOKEN check', () => {
   });
 });
 
-// `npm start` runs `tsx functions/local/main.ts`; the child runs the same entry through tsx's loader.
+// `npm start` runs `node functions/local/launch.mjs` (main.ts built and run); so does the child.
 // Its cwd is a temp dir so it finds no frontend/ to build in the background.
 function spawnMain(cwd: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'functions', 'local', 'main.ts')], {
+  const child = spawn(process.execPath, [join(ROOT, 'functions', 'local', 'launch.mjs')], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,8 @@
 // Child processes for system tests: the store (dynalite) and the `npm start` entry, each started
 // and stopped by its pid, with bounded waits for the line that says it is ready.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = resolve(here, '../../..');
@@ -64,12 +63,11 @@ export interface GatewayProcess extends Child {
 }
 
 /**
- * `functions/local/main.ts` (what `npm start` runs) through tsx. It runs in `cwd`, a directory
- * without a frontend, so it never starts a dashboard build of the repository.
+ * What `npm start` runs: `functions/local/launch.mjs` (main.ts built and run). It runs in `cwd`, a
+ * directory without a frontend, so it never starts a dashboard build of the repository.
  */
 export async function startGatewayProcess(cwd: string, env: Record<string, string>): Promise<GatewayProcess> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = startChild(['--import', tsx, resolve(PROJECT_ROOT, 'functions/local/main.ts')], {
+  const child = startChild([resolve(PROJECT_ROOT, 'functions/local/launch.mjs')], {
     cwd,
     env: { ...process.env, PRICE_SYNC_INTERVAL_MS: '0', LOG_LEVEL: 'WARN', ...env },
   });

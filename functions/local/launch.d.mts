@@ -1,0 +1,2 @@
+/** Builds `entry` (a .ts file) into node_modules/.cache/code-hub/ and returns the built file's path (see launch.mjs). */
+export function buildGateway(entry: string, name: string): string;
