@@ -27,6 +27,9 @@ export function buildGateway(entry, name) {
   const moduleUrl = pathToFileURL(fileURLToPath(new URL('./main.ts', import.meta.url))).href;
   const { outputFiles } = buildSync({
     entryPoints: [entry],
+    // Paths in the output are relative to the project, whatever the current directory: the same
+    // sources give the same file.
+    absWorkingDir: fileURLToPath(new URL('../../', import.meta.url)),
     bundle: true,
     platform: 'node',
     format: 'esm',
