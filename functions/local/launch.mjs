@@ -8,7 +8,7 @@
 // readable; it carries no source map (node would keep ~15 MB of mappings resident to use one).
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -62,7 +62,16 @@ export function buildGateway(entry, name) {
   return file;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** Whether this file is the script node was started with (argv[1] keeps symlinks; import.meta.url does not). */
+function isEntry() {
+  try {
+    return Boolean(process.argv[1]) && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
   const file = buildGateway(join(dirname(fileURLToPath(import.meta.url)), 'main.ts'), 'gateway');
   await import(pathToFileURL(file).href);
 }

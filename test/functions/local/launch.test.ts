@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,5 +47,33 @@ describe('npm start build (launch.mjs)', () => {
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(otherName)).toBe(true);
+  });
+});
+
+describe('npm start through a symlinked checkout', () => {
+  it('still starts the gateway (node keeps the link in argv, the module URL resolves it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'code-hub-link-'));
+    const link = join(dir, 'checkout');
+    symlinkSync(ROOT, link);
+    const child = spawn(process.execPath, [join(link, 'functions/local/launch.mjs')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', DATA_DIR: join(dir, 'data'), PRICE_SYNC_INTERVAL_MS: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      for (let waited = 0; !out.includes('Code Hub is running at'); waited += 20) {
+        if (child.exitCode !== null || waited > 30_000) throw new Error(`no start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      unlinkSync(link);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
