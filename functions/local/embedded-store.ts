@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StoreClosedError, type InProcessStore } from '../shared/db/in-process-handler.js';
 import { createDynalite, dispatchToDynalite } from './dynalite-dispatch.js';
+import { buildGateway } from './launch.mjs';
 import { startStoreThread } from './store-thread.js';
-import { storeWorkerCode } from './store-worker-code.js';
 import type { StoreWorkerData } from './store-worker.js';
 
 export interface EmbeddedStore {
@@ -52,7 +53,9 @@ export async function startEmbeddedStore(dataDir: string | null, options: Embedd
   if ((options.thread ?? 'worker') === 'worker') {
     const workerData: StoreWorkerData = { options: dynaliteOptions, port };
     const thread = await startStoreThread({
-      entry: { script: storeWorkerCode() },
+      // Built as npm start builds main.ts: a worker thread does not inherit a TypeScript loader
+      // (tsx's, under tests and benchmarks), and the built module needs none.
+      entry: pathToFileURL(buildGateway(fileURLToPath(new URL('./store-worker.ts', import.meta.url)), 'store-worker')),
       workerData,
       resourceLimits: { maxYoungGenerationSizeMb: STORE_WORKER_YOUNG_GENERATION_MB },
     });

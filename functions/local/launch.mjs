@@ -17,7 +17,8 @@ const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/code-hub/', i
 const STALE_MS = 60 * 60 * 1000;
 
 /**
- * Builds `entry` (a .ts file) into CACHE_DIR and returns the built file's path. The file is named by
+ * Builds `entry` (a .ts file) into CACHE_DIR and returns the built file's path: npm start's gateway,
+ * the embedded store's worker thread (embedded-store.ts) and the benchmark hubs. The file is named by
  * its content, so processes starting at once share it and never see it half written.
  *
  * Every module of ours that reads `import.meta.url` lives in functions/local, beside main.ts, and

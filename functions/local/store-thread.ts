@@ -26,8 +26,8 @@ export interface StoreThread {
 }
 
 export interface StoreThreadOptions {
-  /** The worker's code: a module file, or a CommonJS script's source. */
-  entry: URL | { script: string };
+  /** The worker's module file. */
+  entry: URL;
   workerData: unknown;
   resourceLimits?: ResourceLimits;
 }
@@ -37,8 +37,7 @@ const CLOSED: StoreAnswer = { statusCode: 200, headers: {}, body: new Uint8Array
 
 export async function startStoreThread(options: StoreThreadOptions): Promise<StoreThread> {
   const { entry, workerData, resourceLimits } = options;
-  const worker =
-    entry instanceof URL ? new Worker(entry, { workerData, resourceLimits }) : new Worker(entry.script, { eval: true, workerData, resourceLimits });
+  const worker = new Worker(entry, { workerData, resourceLimits });
   const pending = new Map<number, { resolve(answer: StoreAnswer): void; reject(err: unknown): void }>();
   let nextId = 0;
   let closing: Promise<void> | null = null;
