@@ -11,6 +11,7 @@ import { createWriteCoalescer } from '../functions/shared/db/write-coalescer.js'
 import { newRequestId } from '../functions/shared/ids.js';
 import { createStatsRecorder } from '../functions/shared/stats/rollups.js';
 import type { RequestLog } from '../functions/shared/types.js';
+import { typicalLog } from '../test/fixtures/request-log.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -29,38 +30,27 @@ const store = {
 };
 const db = { tableName: 'bench', doc: store, client: store } as unknown as Db;
 
-/** The i-th request of a deterministic mix: 3 users, 2 providers, one failure in 7, sessions in 1 of 2. */
+/** The i-th request of a deterministic mix: 3 users, 2 providers, one failure in 7, sessions in 1 of 2 (the rest as the tests' typical log). */
 function logOf(i: number, startMs: number): RequestLog {
   const createdAt = new Date(startMs + i * 7).toISOString();
   const failed = i % 7 === 0;
+  const typical = typicalLog(createdAt, `req_${(startMs + i * 7).toString(36).padStart(9, '0')}${String(i).padStart(11, '0')}`);
   return {
-    id: `req_${(startMs + i * 7).toString(36).padStart(9, '0')}${String(i).padStart(11, '0')}`,
-    createdAt,
+    ...typical,
     userId: `usr_${i % 3}`,
     keyId: `key_${i % 3}`,
     providerId: failed ? null : `prv_${i % 2}`,
     providerName: failed ? null : `provider-${i % 2}`,
-    endpoint: 'messages',
     model: i % 5 === 0 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5-20250929',
     upstreamModel: failed ? null : 'claude-sonnet-4-5-20250929',
     stream: i % 2 === 0,
     statusCode: failed ? 502 : 200,
     inputTokens: 12 + i,
-    outputTokens: 1857,
-    cacheCreationInputTokens: 2048,
-    cacheWrite5mTokens: 2048,
-    cacheWrite1hTokens: 0,
-    cacheReadInputTokens: 48000,
-    reasoningTokens: 0,
-    costUsd: failed ? null : 0.050091,
-    costBreakdown: failed
-      ? null
-      : { inputUsd: 0.000036, outputUsd: 0.027855, cacheWrite5mUsd: 0.00768, cacheWrite1hUsd: 0, cacheReadUsd: 0.0144, multiplier: 1, longContext: false },
-    priceVersion: failed ? null : '86135fc654882134c8def3c4f4dc4551f62bdc939c394081bcde5fc53eee47c4',
-    durationMs: 14231,
-    ttfbMs: failed ? null : 812,
+    costUsd: failed ? null : typical.costUsd,
+    costBreakdown: failed ? null : typical.costBreakdown,
+    priceVersion: failed ? null : typical.priceVersion,
+    ttfbMs: failed ? null : typical.ttfbMs,
     sessionId: i % 2 === 0 ? `ses-${i % 4}` : null,
-    userAgent: 'claude-cli/2.1.332 (external, sdk-cli)',
     error: failed ? 'upstream 502' : null,
     chain: [{ providerId: 'prv_0', providerName: 'provider-0', attempt: 1, reason: 'priority', statusCode: failed ? 502 : 200, error: null, durationMs: 790 }],
     filtered: i % 11 === 0 ? { temperature: 'unsupported' } : {},

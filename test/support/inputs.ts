@@ -3,37 +3,22 @@ import type { ApiKeyInput } from '../../functions/shared/db/repos/api-keys.js';
 import type { ProviderInput } from '../../functions/shared/db/repos/providers.js';
 import type { UserInput } from '../../functions/shared/db/repos/users.js';
 
+/** The limits users and keys both have, all off. */
+const NO_LIMITS = {
+  concurrentSessions: null,
+  limit5hUsd: null,
+  dailyLimitUsd: null,
+  limitWeeklyUsd: null,
+  limitMonthlyUsd: null,
+  limitTotalUsd: null,
+} as const;
+
 export function userInput(overrides: Partial<UserInput> = {}): UserInput {
-  return {
-    name: 'user',
-    note: '',
-    enabled: true,
-    providerGroup: 'default',
-    allowedModels: [],
-    rpmLimit: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-    ...overrides,
-  };
+  return { name: 'user', note: '', enabled: true, providerGroup: 'default', allowedModels: [], rpmLimit: null, ...NO_LIMITS, ...overrides };
 }
 
 export function keyInput(overrides: Partial<ApiKeyInput> = {}): ApiKeyInput {
-  return {
-    name: 'key',
-    enabled: true,
-    expiresAt: null,
-    concurrentSessions: null,
-    limit5hUsd: null,
-    dailyLimitUsd: null,
-    limitWeeklyUsd: null,
-    limitMonthlyUsd: null,
-    limitTotalUsd: null,
-    ...overrides,
-  };
+  return { name: 'key', enabled: true, expiresAt: null, ...NO_LIMITS, ...overrides };
 }
 
 export function providerInput(baseUrl: string, overrides: Partial<ProviderInput> = {}): ProviderInput {
