@@ -3,6 +3,7 @@
 // order, with the same status codes, headers and body bytes, minus the socket.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { StoreAnswer, StoreCall } from '../shared/db/in-process-handler.js';
 import { checkTypes } from './dynalite-check-types.js';
@@ -82,6 +83,22 @@ export function createDynalite(options: Record<string, unknown>): { server: Serv
   }
   if (!store) throw new Error('dynalite did not create its store through db.create');
   return { server, store };
+}
+
+/** Starts dynalite's listener on 127.0.0.1 (`port` 0: any free port) and resolves with its port. */
+export function listenOnLoopback(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Closes dynalite's listener, open connections first; dynalite's close also closes LevelDB, flushing it to disk. */
+export function closeDynalite(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
 }
 
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);

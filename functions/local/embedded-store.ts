@@ -4,11 +4,10 @@
 // runs in a worker thread of its own (store-worker.ts), so that its work runs beside the
 // gateway's request handling; `thread: 'inline'` keeps it on the calling thread.
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StoreClosedError, type InProcessStore } from '../shared/db/in-process-handler.js';
-import { createDynalite, dispatchToDynalite } from './dynalite-dispatch.js';
+import { closeDynalite, createDynalite, dispatchToDynalite, listenOnLoopback } from './dynalite-dispatch.js';
 import { buildGateway } from './launch.mjs';
 import { startStoreThread } from './store-thread.js';
 import type { StoreWorkerData } from './store-worker.js';
@@ -66,11 +65,7 @@ export async function startEmbeddedStore(dataDir: string | null, options: Embedd
 
 async function startInline(options: Record<string, unknown>, port: number): Promise<EmbeddedStore> {
   const { server, store } = createDynalite(options);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: actual } = server.address() as AddressInfo;
+  const actual = await listenOnLoopback(server, port);
   let closed: Promise<void> | null = null;
   return {
     endpoint: `http://127.0.0.1:${actual}`,
@@ -81,11 +76,7 @@ async function startInline(options: Record<string, unknown>, port: number): Prom
       call: (request) => (closed ? Promise.reject(new StoreClosedError()) : dispatchToDynalite(store, request)),
     },
     close() {
-      // dynalite's close also closes LevelDB, flushing it to disk.
-      closed ??= new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      });
+      closed ??= closeDynalite(server);
       return closed;
     },
   };

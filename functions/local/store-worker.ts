@@ -2,10 +2,9 @@
 // dynalite, its HTTP listener for other processes, and the in-process calls of the main thread,
 // answered by dispatchToDynalite. The store's work (validating, indexing, encoding items) then runs
 // beside the gateway's request handling instead of between its requests.
-import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StoreAnswer } from '../shared/db/in-process-handler.js';
-import { createDynalite, dispatchToDynalite } from './dynalite-dispatch.js';
+import { closeDynalite, createDynalite, dispatchToDynalite, listenOnLoopback } from './dynalite-dispatch.js';
 import type { FromStoreWorker, ToStoreWorker } from './store-thread.js';
 
 export interface StoreWorkerData {
@@ -31,10 +30,9 @@ function start(data: StoreWorkerData): void {
   port.on('message', (message: ToStoreWorker) => {
     if ('close' in message) {
       // Calls already received finish first; then the listener and the database close (LevelDB flushes).
-      void Promise.allSettled([...inFlight]).then(() => {
-        server.closeAllConnections?.();
-        server.close(() => post({ id: message.id, closed: true }));
-      });
+      void Promise.allSettled([...inFlight])
+        .then(() => closeDynalite(server))
+        .then(() => post({ id: message.id, closed: true }));
       return;
     }
     const answering = dispatchToDynalite(store, message.call).then((answer) => {
@@ -45,8 +43,10 @@ function start(data: StoreWorkerData): void {
     void answering.finally(() => inFlight.delete(answering));
   });
 
-  server.once('error', (err) => post({ startFailed: err.message }));
-  server.listen(data.port, '127.0.0.1', () => post({ ready: true, port: (server.address() as AddressInfo).port }));
+  void listenOnLoopback(server, data.port).then(
+    (actual) => post({ ready: true, port: actual }),
+    (err: Error) => post({ startFailed: err.message }),
+  );
 }
 
 try {
