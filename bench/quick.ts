@@ -4,7 +4,7 @@
 // anonymous / file-backed at the peak, and the V8 heap / external buffers at the end, before and
 // after a full GC). Used while tuning; side-by-side.ts is the reference benchmark.
 //   npx tsx bench/quick.ts [--mode non-stream|stream] [--concurrency 8] [--requests 2000]
-//     [--hub-store memory|disk] [--hub-node-args "..."]
+//     [--warm 300] [--hub-store memory|disk] [--hub-node-args "..."]
 import { cpuMs, createRssSampler, rssKb, rssKindsMb, startHubProcess, threadCpuMs, type GcTotals, type HeapSpaces } from './lib/gateway-process.js';
 import { NON_STREAM_BODY, fmt, percentile, runLoad, startBenchUpstream, timedPost } from './lib/harness.js';
 
@@ -13,6 +13,8 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const mode = args.get('mode') ?? 'non-stream';
 const concurrency = Number(args.get('concurrency') ?? 8);
 const requests = Number(args.get('requests') ?? 2000);
+/** Requests through the hub before the timed run (JIT and store warm-up). */
+const warm = Number(args.get('warm') ?? 300);
 /** Writes a sampled allocation profile (garbage included) of the timed run: summarise with bench/alloc-top.ts. */
 const allocFile = args.get('alloc-prof');
 const nodeArgs = (args.get('hub-node-args') ?? '').split(' ').filter(Boolean);
@@ -35,7 +37,7 @@ const direct = () => timedPost(`${upstream.url}/v1/messages`, body, headers);
 const viaHub = () => timedPost(`${hub.url}/v1/messages`, body, headers);
 const mb = (bytes: number) => fmt(bytes / 1024 / 1024);
 try {
-  await runLoad(300, concurrency, viaHub);
+  await runLoad(warm, concurrency, viaHub);
   await runLoad(300, concurrency, direct);
   const base = await runLoad(requests, concurrency, direct);
   // A full collection first, so each run starts from the same heap.

@@ -3,7 +3,7 @@
 // added latency (TTFB and total, p50/p95/p99) versus direct, peak RSS of each gateway process; then
 // Code Hub's store operations and DynamoDB write units per request, on the embedded store and with
 // the store path of a Lambda instance. Everything runs on 127.0.0.1 and stops by itself.
-//   npx tsx bench/side-by-side.ts [--requests 400] [--accounting 300] [--json out.json] [--max-minutes 30]
+//   npx tsx bench/side-by-side.ts [--requests 400] [--warm 2000] [--accounting 300] [--json out.json] [--max-minutes 30]
 //     [--concurrency 1,8,32] [--hub-store memory|disk] [--lambda-store separate|in-process]
 //     [--hub-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,12 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const REQUESTS = Number(args.get('requests') ?? 400);
 const ACCOUNTING = Number(args.get('accounting') ?? 300);
 const MAX_MINUTES = Number(args.get('max-minutes') ?? 30);
+/**
+ * Requests each gateway serves before the first timed run (half non-streaming, half streaming, at
+ * concurrency 8): the steady state of a server that has been up a while, JIT-compiled code and warm
+ * store, for every target alike. 0 times cold processes.
+ */
+const WARM = Number(args.get('warm') ?? 2000);
 const CONCURRENCY = (args.get('concurrency') ?? '1,8,32').split(',').map(Number);
 /** Extra node flags for the Code Hub processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const HUB_NODE_ARGS = (args.get('hub-node-args') ?? '').split(' ').filter(Boolean);
@@ -191,6 +197,12 @@ async function main() {
     const idleCpuBefore = children.map((c) => cpuMs(c.pid));
     await new Promise((r) => setTimeout(r, 3000));
     const idleCpuMsPerSec = Object.fromEntries(children.map((c, i) => [c.name, (cpuMs(c.pid) - idleCpuBefore[i]!) / 3]));
+    if (WARM > 0) {
+      process.stderr.write(`warm-up: ${WARM} requests through each gateway\n`);
+      for (const t of targets) {
+        for (const mode of MODES) await runLoad(Math.ceil(WARM / 2), 8, () => timedPost(t.url, body(mode), t.headers));
+      }
+    }
     const rows: Row[] = [];
     for (const mode of MODES) {
       const payload = body(mode);
@@ -276,7 +288,7 @@ async function main() {
 
     console.log(`\nSide by side (${new Date(started).toISOString()}; Code Hub on the ${HUB_STORE === 'disk' ? 'disk-backed' : 'in-memory'} embedded store; ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version})`);
     console.log(`load average at start ${load.start.map((n) => n.toFixed(2)).join(' ')}, at end ${load.end.map((n) => n.toFixed(2)).join(' ')}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    console.log(`requests per run: ${CONCURRENCY.map((c) => `c=${c}: ${runSize(c)}`).join(', ')}; latencies in ms\n`);
+    console.log(`requests per run: ${CONCURRENCY.map((c) => `c=${c}: ${runSize(c)}`).join(', ')}, after ${WARM} warm-up requests through each gateway; latencies in ms\n`);
     printLatency(rows);
     const list = (o: Record<string, number>, digits: number) => Object.entries(o).map(([n, v]) => `${n} ${v.toFixed(digits)}`).join(', ');
     console.log(`\nRSS MB idle after start: ${list(idleRssMb, 0)}; peak over the run: ${list(peakRssMb, 0)}. Idle CPU ms/s: ${list(idleCpuMsPerSec, 1)}\n`);
