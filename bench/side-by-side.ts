@@ -247,6 +247,8 @@ async function main() {
       }
     }
 
+    // Peak RSS up to here: start, warm-up and the timed runs, before the store probe records anything.
+    const servingPeakRssMb = Object.fromEntries(children.map((c) => [c.name, sampler.overallPeakMb(c.pid)]));
     // Store operations and write units per request, measured apart from the timed runs.
     const accounting: AccountingRow[] = [];
     const trips: Record<string, WindowReport[]> = {};
@@ -291,7 +293,10 @@ async function main() {
     console.log(`requests per run: ${CONCURRENCY.map((c) => `c=${c}: ${runSize(c)}`).join(', ')}, after ${WARM} warm-up requests through each gateway; latencies in ms\n`);
     printLatency(rows);
     const list = (o: Record<string, number>, digits: number) => Object.entries(o).map(([n, v]) => `${n} ${v.toFixed(digits)}`).join(', ');
-    console.log(`\nRSS MB idle after start: ${list(idleRssMb, 0)}; peak over the run: ${list(peakRssMb, 0)}. Idle CPU ms/s: ${list(idleCpuMsPerSec, 1)}\n`);
+    console.log(
+      `\nRSS MB idle after start: ${list(idleRssMb, 0)}; peak while serving (warm-up and timed runs): ${list(servingPeakRssMb, 0)}; ` +
+        `peak over the run, store accounting windows included (the probe records every store call and its items): ${list(peakRssMb, 0)}. Idle CPU ms/s: ${list(idleCpuMsPerSec, 1)}\n`,
+    );
     for (const [name, m] of Object.entries(memoryAtEnd)) {
       console.log(
         `${name} at the end: RSS ${(m.rss.anon + m.rss.file).toFixed(0)} MB (anonymous ${m.rss.anon.toFixed(0)}, file-backed ${m.rss.file.toFixed(0)}); V8 heap used ${m.heapUsedMb.toFixed(0)} MB, ${m.heapAfterGcMb.toFixed(0)} MB after a full GC; external ${m.externalMb.toFixed(0)} MB`,
@@ -310,7 +315,7 @@ async function main() {
         );
       }
     }
-    if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ started, load, hubStore: HUB_STORE, lambdaStore: LAMBDA_STORE, idleRssMb, idleCpuMsPerSec, peakRssMb, memoryAtEnd, rows, accounting, trips }, null, 2));
+    if (args.get('json')) writeFileSync(args.get('json')!, JSON.stringify({ started, load, hubStore: HUB_STORE, lambdaStore: LAMBDA_STORE, idleRssMb, idleCpuMsPerSec, servingPeakRssMb, peakRssMb, memoryAtEnd, rows, accounting, trips }, null, 2));
   } finally {
     clearTimeout(watchdog);
     await Promise.all(children.map((c) => c.stop()));

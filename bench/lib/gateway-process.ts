@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildGateway } from '../../functions/local/launch.mjs';
+import { buildGateway, GATEWAY_NODE_FLAGS } from '../../functions/local/launch.mjs';
 import type { WindowReport } from './store-probe.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +84,9 @@ export async function startHubProcess(
   const built = buildGateway(join(ROOT, 'bench/lib/hub-process.ts'), 'bench-hub');
   const script = [built, '--upstream', upstreamUrl, '--mode', mode, '--store', store];
   if (options.endpoint) script.push('--endpoint', options.endpoint);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', ...script], {
+  // The embedded hub gets npm start's V8 flags; the Lambda-path hub stands for a Lambda instance.
+  const flags = mode === 'embedded' ? GATEWAY_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, ...(options.nodeArgs ?? []), '--expose-gc', ...script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' },
     stdio: ['pipe', 'pipe', 'pipe'],

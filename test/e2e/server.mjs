@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../functions/local/launch.mjs';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -38,7 +39,7 @@ export async function startServer({ root, env = {}, timeoutMs = 60_000 }) {
   const port = await freePort();
   const adminToken = `e2e-admin-token-${Math.random().toString(36).slice(2)}-0123456789`;
   const output = [];
-  const child = spawn(process.execPath, ['functions/local/launch.mjs'], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, 'functions/local/launch.mjs'], {
     cwd: root,
     env: {
       ...process.env,

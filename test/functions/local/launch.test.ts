@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../../functions/local/launch.mjs';
+import { buildGateway, GATEWAY_NODE_FLAGS } from '../../../functions/local/launch.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = join(ROOT, 'functions/local/main.ts');
@@ -47,6 +47,14 @@ describe('npm start build (launch.mjs)', () => {
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(otherName)).toBe(true);
+  });
+});
+
+describe('npm start command', () => {
+  it("gives node launch.mjs's GATEWAY_NODE_FLAGS (the benchmark and system hubs start with the same)", () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(GATEWAY_NODE_FLAGS.length).toBeGreaterThan(0);
+    expect(scripts.start).toMatch(new RegExp(`(^| )node ${GATEWAY_NODE_FLAGS.join(' ')} functions/local/launch\\.mjs$`));
   });
 });
 

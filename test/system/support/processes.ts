@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '../../../functions/local/launch.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = resolve(here, '../../..');
@@ -63,11 +64,11 @@ export interface GatewayProcess extends Child {
 }
 
 /**
- * What `npm start` runs: `functions/local/launch.mjs` (main.ts built and run). It runs in `cwd`, a
+ * What `npm start` runs: `functions/local/launch.mjs` (main.ts built and run), with its node flags. It runs in `cwd`, a
  * directory without a frontend, so it never starts a dashboard build of the repository.
  */
 export async function startGatewayProcess(cwd: string, env: Record<string, string>): Promise<GatewayProcess> {
-  const child = startChild([resolve(PROJECT_ROOT, 'functions/local/launch.mjs')], {
+  const child = startChild([...GATEWAY_NODE_FLAGS, resolve(PROJECT_ROOT, 'functions/local/launch.mjs')], {
     cwd,
     env: { ...process.env, PRICE_SYNC_INTERVAL_MS: '0', LOG_LEVEL: 'WARN', ...env },
   });
