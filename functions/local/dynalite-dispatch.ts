@@ -46,11 +46,49 @@ interface MemoryLevelModule {
  * export is swapped before dynalite is loaded (below) and dynalite is loaded only here.
  */
 const memoryLevel = requireFromDynalite('memory-level') as MemoryLevelModule;
-const BufferMemoryLevel = memoryLevel.MemoryLevel;
+const BufferMemoryLevel = memoryLevel.MemoryLevel as new (options?: Record<string, unknown>) => LevelPut;
 export const UTF8_STORE = { storeEncoding: 'utf8' } as const;
+
+interface LevelPut {
+  put(key: unknown, value: unknown, options?: unknown): Promise<void>;
+}
+
+/** Keys of the databases holding items: a table's (`item-<table>~`) and its indexes' (`index-<type>~<table>~<index>~`). */
+const ITEM_KEY = /^(item|index)-/;
+const AS_TEXT = { valueEncoding: 'utf8' } as const;
+const itemText = new WeakMap<object, string>();
+
+/**
+ * An item's JSON text, made once per item object. dynalite writes a log item four times, all with
+ * the same object: to the table and to each of the three indexes that project it whole (ALL), and
+ * each write JSON-encoded it again. Now one text is made and stored under the four keys: the store
+ * keeps one copy of it in memory instead of four, and does a quarter of the encoding.
+ *
+ * The text is valid for as long as the object is unchanged. Only item and index writes share it, and
+ * dynalite never changes an item object once it has written it: every write puts an object of its
+ * own (the request's item, or a deep clone of the stored one with the update applied), whose index
+ * entries are written before the item itself. Table descriptions are changed and written again
+ * (CreateTable's CREATING then ACTIVE), so they are encoded at every write, as before.
+ */
+function sharedItemText(value: object): string {
+  let text = itemText.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    itemText.set(value, text);
+  }
+  return text;
+}
+
 memoryLevel.MemoryLevel = class Utf8MemoryLevel extends BufferMemoryLevel {
   constructor(options?: Record<string, unknown>) {
     super({ ...UTF8_STORE, ...options });
+  }
+
+  override put(key: unknown, value: unknown, options?: unknown): Promise<void> {
+    if (options === undefined && typeof key === 'string' && ITEM_KEY.test(key) && typeof value === 'object' && value !== null) {
+      return super.put(key, sharedItemText(value), AS_TEXT);
+    }
+    return super.put(key, value, options);
   }
 };
 const dynalite = requireFromHere('dynalite') as (options: Record<string, unknown>) => Server;

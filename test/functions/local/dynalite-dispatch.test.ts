@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynalite, dispatchToDynalite } from '../../../functions/local/dynalite-dispatch.js';
 import { startEmbeddedStore, type EmbeddedStore } from '../../../functions/local/embedded-store.js';
 import { createDb, isStoreUnavailable } from '../../../functions/shared/db/client.js';
@@ -131,6 +131,82 @@ describe('the in-memory store', () => {
     const db = (raw as { db: { supports: { encodings: Record<string, boolean> } } }).db;
     expect(db.supports.encodings).toMatchObject({ utf8: true });
     expect(db.supports.encodings.buffer).toBeUndefined();
+  });
+
+  describe('items written to a table and its indexes', () => {
+    const indexed = {
+      TableName: 'indexed',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['PK', 'SK', 'G1', 'G2'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: ['G1', 'G2'].map((name) => ({
+        IndexName: `${name}-index`,
+        KeySchema: [
+          { AttributeName: name, KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    };
+    const item = (v: string) => ({ PK: { S: 'p' }, SK: { S: 's' }, G1: { S: 'g1' }, G2: { S: 'g2' }, v: { S: v } });
+
+    async function indexedStore() {
+      const { store: raw, server } = createDynalite({ createTableMs: 0 });
+      server.close();
+      const run = (target: string, body: unknown) => dispatchToDynalite(raw, call(target, body)).then(answer);
+      const created = await run('CreateTable', indexed);
+      expect(created.TableDescription?.TableStatus, JSON.stringify(created)).toBe('CREATING');
+      // The description written again (same object, changed) is read back changed.
+      for (let i = 0; i < 100 && (await run('DescribeTable', { TableName: 'indexed' })).Table.TableStatus !== 'ACTIVE'; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect((await run('DescribeTable', { TableName: 'indexed' })).Table).toMatchObject({
+        TableStatus: 'ACTIVE',
+        GlobalSecondaryIndexes: [{ IndexStatus: 'ACTIVE' }, { IndexStatus: 'ACTIVE' }],
+      });
+      return run;
+    }
+    const readAll = async (run: (target: string, body: unknown) => Promise<any>) => [
+      (await run('GetItem', { TableName: 'indexed', Key: { PK: { S: 'p' }, SK: { S: 's' } } })).Item,
+      ...(await Promise.all(
+        ['G1', 'G2'].map(async (g) =>
+          (await run('Query', { TableName: 'indexed', IndexName: `${g}-index`, KeyConditionExpression: `${g} = :g`, ExpressionAttributeValues: { ':g': { S: g.toLowerCase() } } })).Items,
+        ),
+      )).flat(),
+    ];
+
+    it('are JSON-encoded once for the table and every index, not once per copy', async () => {
+      const run = await indexedStore();
+      const stringify = vi.spyOn(JSON, 'stringify');
+      try {
+        await run('PutItem', { TableName: 'indexed', Item: item('one') });
+        const itemEncodings = stringify.mock.calls.filter(([value]) => (value as { PK?: unknown } | null)?.PK !== undefined);
+        expect(itemEncodings).toHaveLength(1);
+      } finally {
+        stringify.mockRestore();
+      }
+      expect(await readAll(run)).toEqual([item('one'), item('one'), item('one')]);
+    });
+
+    it('are encoded again when written again: updates, overwrites and removals read back everywhere', async () => {
+      const run = await indexedStore();
+      await run('PutItem', { TableName: 'indexed', Item: item('one') });
+      await run('UpdateItem', {
+        TableName: 'indexed',
+        Key: { PK: { S: 'p' }, SK: { S: 's' } },
+        UpdateExpression: 'SET v = :v',
+        ExpressionAttributeValues: { ':v': { S: 'two' } },
+      });
+      expect(await readAll(run)).toEqual([item('two'), item('two'), item('two')]);
+      await run('BatchWriteItem', { RequestItems: { indexed: [{ PutRequest: { Item: item('three') } }] } });
+      expect(await readAll(run)).toEqual([item('three'), item('three'), item('three')]);
+      await run('UpdateItem', { TableName: 'indexed', Key: { PK: { S: 'p' }, SK: { S: 's' } }, UpdateExpression: 'REMOVE G2' });
+      const { G2: _g2, ...withoutG2 } = item('three');
+      expect(await readAll(run)).toEqual([withoutG2, withoutG2]);
+    });
   });
 
   it.each<['S' | 'N', string[]]>([
