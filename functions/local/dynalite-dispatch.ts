@@ -29,25 +29,7 @@ const requireFromHere = createRequire(import.meta.url);
 // dynalite's dependencies resolve from dynalite itself (buffer-crc32 is its dependency, not ours).
 const requireFromDynalite = createRequire(requireFromHere.resolve('dynalite'));
 
-interface MemoryLevelModule {
-  MemoryLevel: new (options?: Record<string, unknown>) => object;
-}
-
-/**
- * The in-memory store keeps strings, not bytes. dynalite builds its in-memory LevelDB as
- * `new MemoryLevel({ valueEncoding: 'json' })`, and memory-level stores Buffers unless told
- * otherwise: every write then turned the item's JSON into a Buffer and every read turned it back,
- * and keys were compared byte by byte. With `storeEncoding: 'utf8'` the JSON text and the key
- * strings are kept as they are, as the on-disk store (classic-level) already does. Order is
- * unchanged: every key dynalite writes is ASCII (hex-encoded key values, an MD5 prefix, table and
- * index names), and for ASCII strings JavaScript's comparison is the byte comparison.
- *
- * dynalite reads `MemoryLevel` from memory-level's exports once, when its db module loads, so the
- * export is swapped before dynalite is loaded (below) and dynalite is loaded only here.
- */
-const memoryLevel = requireFromDynalite('memory-level') as MemoryLevelModule;
-const BufferMemoryLevel = memoryLevel.MemoryLevel as new (options?: Record<string, unknown>) => LevelPut;
-export const UTF8_STORE = { storeEncoding: 'utf8' } as const;
+type LevelClass = new (...args: any[]) => LevelPut;
 
 interface LevelPut {
   put(key: unknown, value: unknown, options?: unknown): Promise<void>;
@@ -61,8 +43,8 @@ const itemText = new WeakMap<object, string>();
 /**
  * An item's JSON text, made once per item object. dynalite writes a log item four times, all with
  * the same object: to the table and to each of the three indexes that project it whole (ALL), and
- * each write JSON-encoded it again. Now one text is made and stored under the four keys: the store
- * keeps one copy of it in memory instead of four, and does a quarter of the encoding.
+ * each write JSON-encoded it again. Now one text is made and written under the four keys: a quarter
+ * of the encoding, and the in-memory store keeps one copy of the text instead of four.
  *
  * The text is valid for as long as the object is unchanged. Only item and index writes share it, and
  * dynalite never changes an item object once it has written it: every write puts an object of its
@@ -79,18 +61,41 @@ function sharedItemText(value: object): string {
   return text;
 }
 
-memoryLevel.MemoryLevel = class Utf8MemoryLevel extends BufferMemoryLevel {
+/** `Base` (dynalite's LevelDB class, with its `json` value encoding) writing items' shared JSON text. */
+function sharingItemText<T extends LevelClass>(Base: T): T {
+  return class extends Base {
+    override put(key: unknown, value: unknown, options?: unknown): Promise<void> {
+      // dynalite's callback wrapper calls put(key, value): no options of its own to keep.
+      if (options === undefined && typeof key === 'string' && ITEM_KEY.test(key) && typeof value === 'object' && value !== null) {
+        return super.put(key, sharedItemText(value), AS_TEXT);
+      }
+      return super.put(key, value, options);
+    }
+  };
+}
+
+/**
+ * The in-memory store keeps strings, not bytes. dynalite builds its in-memory LevelDB as
+ * `new MemoryLevel({ valueEncoding: 'json' })`, and memory-level stores Buffers unless told
+ * otherwise: every write then turned the item's JSON into a Buffer and every read turned it back,
+ * and keys were compared byte by byte. With `storeEncoding: 'utf8'` the JSON text and the key
+ * strings are kept as they are, as the on-disk store (classic-level) already does. Order is
+ * unchanged: every key dynalite writes is ASCII (hex-encoded key values, an MD5 prefix, table and
+ * index names), and for ASCII strings JavaScript's comparison is the byte comparison.
+ *
+ * dynalite reads `MemoryLevel` and `Level` from their modules' exports once, when its db module
+ * loads, so the exports are swapped before dynalite is loaded (below) and dynalite is loaded only here.
+ */
+const memoryLevel = requireFromDynalite('memory-level') as { MemoryLevel: LevelClass };
+const diskLevel = requireFromDynalite('level') as { Level: LevelClass };
+export const UTF8_STORE = { storeEncoding: 'utf8' } as const;
+const SharingMemoryLevel = sharingItemText(memoryLevel.MemoryLevel);
+memoryLevel.MemoryLevel = class Utf8MemoryLevel extends SharingMemoryLevel {
   constructor(options?: Record<string, unknown>) {
     super({ ...UTF8_STORE, ...options });
   }
-
-  override put(key: unknown, value: unknown, options?: unknown): Promise<void> {
-    if (options === undefined && typeof key === 'string' && ITEM_KEY.test(key) && typeof value === 'object' && value !== null) {
-      return super.put(key, sharedItemText(value), AS_TEXT);
-    }
-    return super.put(key, value, options);
-  }
 };
+diskLevel.Level = sharingItemText(diskLevel.Level);
 const dynalite = requireFromHere('dynalite') as (options: Record<string, unknown>) => Server;
 const validations = requireFromDynalite('./validations') as Validations;
 const crc32 = requireFromDynalite('buffer-crc32') as { unsigned(input: Buffer | string): number };

@@ -1,4 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynalite, dispatchToDynalite } from '../../../functions/local/dynalite-dispatch.js';
 import { startEmbeddedStore, type EmbeddedStore } from '../../../functions/local/embedded-store.js';
@@ -133,7 +136,10 @@ describe('the in-memory store', () => {
     expect(db.supports.encodings.buffer).toBeUndefined();
   });
 
-  describe('items written to a table and its indexes', () => {
+  describe.each([
+    ['in memory', false],
+    ['on disk', true],
+  ])('items written to a table and its indexes (%s)', (_where, onDisk) => {
     const indexed = {
       TableName: 'indexed',
       BillingMode: 'PAY_PER_REQUEST',
@@ -151,10 +157,14 @@ describe('the in-memory store', () => {
         Projection: { ProjectionType: 'ALL' },
       })),
     };
+    const dirs: string[] = [];
+    afterAll(() => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
     const item = (v: string) => ({ PK: { S: 'p' }, SK: { S: 's' }, G1: { S: 'g1' }, G2: { S: 'g2' }, v: { S: v } });
 
     async function indexedStore() {
-      const { store: raw, server } = createDynalite({ createTableMs: 0 });
+      const { store: raw, server } = createDynalite({ createTableMs: 0, ...(onDisk ? { path: dirs[dirs.push(mkdtempSync(join(tmpdir(), 'dispatch-indexed-'))) - 1] } : {}) });
       server.close();
       const run = (target: string, body: unknown) => dispatchToDynalite(raw, call(target, body)).then(answer);
       const created = await run('CreateTable', indexed);
