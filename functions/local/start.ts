@@ -87,7 +87,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     frontendDir: resolve(projectRoot, 'frontend', 'dist'),
     mounts: [createProxyApp(proxyDeps)],
   });
-  const stopSweeper = store ? startTtlSweeper(db, 60_000, (err) => logger.warn('ttl sweep failed', { error: err })) : () => {};
+  const stopSweeper = store ? startTtlSweeper(db, (err) => logger.warn('ttl sweep failed', { error: err })) : async () => {};
 
   let server: ServerType;
   try {
@@ -97,7 +97,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
       s.once('error', fail);
     });
   } catch (err) {
-    stopSweeper();
+    await stopSweeper();
     if (store) await store.close();
     throw err;
   }
@@ -119,7 +119,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     proxy: proxyDeps,
     stop() {
       stopping ??= (async () => {
-        stopSweeper();
+        await stopSweeper();
         await new Promise<void>((done) => server.close(() => done()));
         // Every request that was answered is settled (logged, counted) before the store closes.
         const drained = await proxyDeps.settle.drain(15_000);

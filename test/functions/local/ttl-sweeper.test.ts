@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { sweepExpired } from '../../../functions/local/ttl-sweeper.js';
+import { startTtlSweeper, sweepExpired } from '../../../functions/local/ttl-sweeper.js';
+import type { Db } from '../../../functions/shared/db/client.js';
 import { keys } from '../../../functions/shared/db/keys.js';
 import { createTestContext } from '../../support/store.js';
 
@@ -44,4 +45,84 @@ describe('sweepExpired', () => {
     const kept = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session('keep') }));
     expect(kept.Item).toBeDefined();
   });
+
+  it('examines at most pageItems items per Scan page (counted before the filter)', async () => {
+    const { db } = await createTestContext();
+    for (let i = 0; i < 23; i++) {
+      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.session(`s${i}`), expiresAt: NOW_SEC + (i % 3 === 0 ? -1 : 60) } }));
+    }
+    const scans = countScans(db);
+    expect(await sweepExpired(db, NOW_MS, { pageItems: 5, pauseMs: 0 })).toBe(8);
+    expect(scans.limits.every((limit) => limit === 5)).toBe(true);
+    expect(scans.limits.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps an item refreshed after its page was read (the delete is conditional)', async () => {
+    const { db } = await createTestContext();
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.session('rebound'), expiresAt: NOW_SEC - 5 } }));
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.session('gone'), expiresAt: NOW_SEC - 5 } }));
+    // Between the Scan and the deletes, the session is bound again: its expiry moves ahead.
+    db.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'ScanCommand') {
+          await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.session('rebound'), expiresAt: NOW_SEC + 300 } }));
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'rebindAfterScan' },
+    );
+    expect(await sweepExpired(db, NOW_MS)).toBe(1);
+    const kept = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session('rebound') }));
+    expect(kept.Item?.expiresAt).toBe(NOW_SEC + 300);
+    const gone = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session('gone') }));
+    expect(gone.Item).toBeUndefined();
+  });
 });
+
+describe('startTtlSweeper', () => {
+  it('runs a first pass after firstPassMs, then one pass per interval, paced; stop ends it', async () => {
+    const { db } = await createTestContext();
+    const expired = (id: string) => ({ ...keys.session(id), expiresAt: Math.floor(Date.now() / 1000) - 10 });
+    for (let i = 0; i < 6; i++) await db.doc.send(new PutCommand({ TableName: db.tableName, Item: expired(`a${i}`) }));
+    const scans = countScans(db);
+    const errors: unknown[] = [];
+    const stop = startTtlSweeper(db, (err) => errors.push(err), { firstPassMs: 20, passIntervalMs: 150, pageItems: 2, pauseMs: 5 });
+    const exists = async (id: string) => (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.session(id) }))).Item !== undefined;
+    const anyLeft = async () => (await Promise.all([0, 1, 2, 3, 4, 5].map((i) => exists(`a${i}`)))).some(Boolean);
+    await waitFor(async () => !(await anyLeft()));
+    // Pages of 2 items: the 6 sessions and the table's other items took several Scans.
+    expect(scans.limits.length).toBeGreaterThanOrEqual(3);
+    // The next pass finds what expired since.
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: expired('b') }));
+    await waitFor(async () => !(await exists('b')));
+    await stop();
+    const after = scans.limits.length;
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: expired('c') }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(scans.limits.length).toBe(after);
+    expect(await exists('c')).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** Records the Limit of every Scan the client sends. */
+function countScans(db: Db): { limits: (number | undefined)[] } {
+  const limits: (number | undefined)[] = [];
+  db.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ScanCommand') limits.push((args.input as { Limit?: number }).Limit);
+      return next(args);
+    },
+    { step: 'initialize', name: `countScans${Math.random()}` },
+  );
+  return { limits };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
