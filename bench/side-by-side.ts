@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NON_STREAM_BODY, fmt, percentile, postForBody, runLoad, sseEvents, startBenchUpstream, timedPost, type Timing } from './lib/harness.js';
-import { cpuMs, createRssSampler, rssKindsMb, startHubProcess, startPortkeyProcess, startStoreProcess, type GatewayProcess, type HubProcess } from './lib/gateway-process.js';
+import { cpuMs, createRssSampler, hubHeaders, portkeyHeaders, rssKindsMb, startHubProcess, startPortkeyProcess, startStoreProcess, type GatewayProcess } from './lib/gateway-process.js';
 import type { WindowReport } from './lib/store-probe.js';
 
 const args = new Map<string, string>();
@@ -171,22 +171,11 @@ async function main() {
     const portkey = await startPortkeyProcess();
     children.push(portkey);
 
-    const hubHeaders = (h: HubProcess) => ({ 'x-api-key': h.key, 'anthropic-version': '2023-06-01' });
     const targets: Target[] = [
       { name: 'direct', url: `${upstream.url}/v1/messages`, headers: { 'anthropic-version': '2023-06-01' } },
       { name: hub.name, url: `${hub.url}/v1/messages`, headers: hubHeaders(hub), pid: hub.pid },
       { name: lambdaHub.name, url: `${lambdaHub.url}/v1/messages`, headers: hubHeaders(lambdaHub), pid: lambdaHub.pid, storePid: store?.pid },
-      {
-        name: 'portkey',
-        url: `${portkey.url}/v1/messages`,
-        headers: {
-          'x-portkey-provider': 'anthropic',
-          'x-portkey-custom-host': `${upstream.url}/v1`,
-          'x-api-key': 'sk-ant-bench-0000',
-          'anthropic-version': '2023-06-01',
-        },
-        pid: portkey.pid,
-      },
+      { name: 'portkey', url: `${portkey.url}/v1/messages`, headers: portkeyHeaders(upstream.url), pid: portkey.pid },
     ];
     await preflight(targets, upstream);
     process.stderr.write(`processes: ${children.map((c) => `${c.name} pid ${c.pid}`).join(', ')}\n`);

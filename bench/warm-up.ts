@@ -3,7 +3,7 @@
 // chunk of them. V8 compiles a process's hot code while it serves its first requests, so a cold
 // process needs more CPU per request; side-by-side.ts's --warm is chosen from this.
 //   npx tsx bench/warm-up.ts [--chunks 12] [--chunk 500] [--concurrency 8] [--mode non-stream|stream]
-import { cpuMs, startHubProcess, startPortkeyProcess, type GatewayProcess } from './lib/gateway-process.js';
+import { cpuMs, hubHeaders, portkeyHeaders, startHubProcess, startPortkeyProcess, type GatewayProcess } from './lib/gateway-process.js';
 import { fmt, runLoad, startBenchUpstream, timedPost } from './lib/harness.js';
 
 const args = new Map<string, string>();
@@ -22,18 +22,8 @@ try {
   const portkey = await startPortkeyProcess();
   children.push(portkey);
   const targets: { name: string; pid: number; url: string; headers: Record<string, string> }[] = [
-    { name: 'code hub', pid: hub.pid, url: `${hub.url}/v1/messages`, headers: { 'x-api-key': hub.key, 'anthropic-version': '2023-06-01' } },
-    {
-      name: 'portkey',
-      pid: portkey.pid,
-      url: `${portkey.url}/v1/messages`,
-      headers: {
-        'x-portkey-provider': 'anthropic',
-        'x-portkey-custom-host': `${upstream.url}/v1`,
-        'x-api-key': 'sk-ant-bench-0000',
-        'anthropic-version': '2023-06-01',
-      },
-    },
+    { name: 'code hub', pid: hub.pid, url: `${hub.url}/v1/messages`, headers: hubHeaders(hub) },
+    { name: 'portkey', pid: portkey.pid, url: `${portkey.url}/v1/messages`, headers: portkeyHeaders(upstream.url) },
   ];
   const cpu: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
   // Chunks alternate between the targets, so both see the same machine over the run.

@@ -196,6 +196,21 @@ export async function startStoreProcess(): Promise<GatewayProcess> {
   return { name: 'store (dynalite)', pid: child.pid!, url: `http://127.0.0.1:${port}`, stderrTail, stop: () => stopChild(child) };
 }
 
+/** A benchmark request's headers for Code Hub: the seeded key, Anthropic's format. */
+export function hubHeaders(hub: HubProcess): Record<string, string> {
+  return { 'x-api-key': hub.key, 'anthropic-version': '2023-06-01' };
+}
+
+/** A benchmark request's headers for Portkey: forwarded as Anthropic to the fake upstream, with the seeded provider's key. */
+export function portkeyHeaders(upstreamUrl: string): Record<string, string> {
+  return {
+    'x-portkey-provider': 'anthropic',
+    'x-portkey-custom-host': `${upstreamUrl}/v1`,
+    'x-api-key': 'sk-ant-bench-0000',
+    'anthropic-version': '2023-06-01',
+  };
+}
+
 /**
  * Starts the published Portkey gateway (`@portkey-ai/gateway`). The preload works around its
  * known streaming failure on Node (Portkey-AI/gateway#1389: it appends headers to the upstream
