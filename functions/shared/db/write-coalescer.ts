@@ -127,7 +127,6 @@ function opsOf(u: ItemUpdate): Map<string, AttrOp> {
   return ops;
 }
 
-
 /** Builds the UpdateItem expression of one merged update. */
 export function updateExpression(ops: Map<string, AttrOp>): {
   UpdateExpression: string;
