@@ -27,7 +27,7 @@ export interface SweepSchedule extends Omit<SweepPacing, 'stopped'> {
 
 export const SWEEP_SCHEDULE: SweepSchedule = { firstPassMs: 5 * 60_000, passIntervalMs: 60 * 60_000, pageItems: 500, pauseMs: 50 };
 
-const UNPACED: SweepPacing = { pageItems: 500, pauseMs: 0 };
+const UNPACED: SweepPacing = { pageItems: SWEEP_SCHEDULE.pageItems, pauseMs: 0 };
 
 /**
  * One pass: deletes every item whose epoch-second `expiresAt` is at or before `nowMs`, and returns
